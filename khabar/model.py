@@ -1,0 +1,162 @@
+"""Plain data passed between khabar's stages.
+
+Every stage takes and returns these dataclasses; no stage reaches into another's internals.
+Offsets are Python string indices (code points) into an article's cleaned ``text``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Notice:
+    """A warning attached to an article (``code`` is a stable machine-readable tag)."""
+
+    code: str
+    message: str
+
+
+@dataclass
+class SourceError:
+    """A source (file, URL, corpus row, feed item) that could not be read; it is skipped."""
+
+    source: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
+
+
+@dataclass
+class RawDocument:
+    """A decoded document as a source yields it, before cleaning.
+
+    ``format`` is ``text``, ``markdown`` or ``html``. ``title``/``outlet``/``author``/``published``
+    are hints from the container (feed entry, corpus row, HTTP response); cleaning may find better.
+    """
+
+    id: str
+    source: str
+    content: str
+    format: str = "text"
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    published: str | None = None
+    encoding: str | None = None
+    notices: list[Notice] = field(default_factory=list)
+
+
+@dataclass
+class Article:
+    """A clean article with its metadata (the dossier's ``articles`` item)."""
+
+    id: str
+    source: str
+    title: str | None
+    text: str
+    outlet: str | None = None
+    author: str | None = None
+    published: str | None = None
+    wire: list[str] = field(default_factory=list)
+    language: str | None = None
+    removed: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
+    url: str | None = None
+    encoding: str | None = None
+    contributors: list[str] = field(default_factory=list)
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass
+class Token:
+    """A token of an article's text: ``text == source[start:end]``; ``key`` is its match key."""
+
+    text: str
+    start: int
+    end: int
+    key: str
+
+
+@dataclass
+class Quantity:
+    """A counted amount: ``value`` is the best point value, ``min``/``max`` its bounds."""
+
+    start: int
+    end: int
+    text: str
+    value: float | int | None
+    min: float | int | None
+    max: float | int | None
+    unit: str | None
+    unit_text: str | None
+    qualifier: str = "exact"
+    article: str = ""
+
+
+@dataclass
+class TimeExpr:
+    """A time expression resolved to an ISO value of its precision (or ``None``)."""
+
+    start: int
+    end: int
+    text: str
+    value: str | None
+    relative: bool = False
+    precision: str | None = None  # year | month | day | decade | century
+    end_value: str | None = None  # for spans: the last unit covered ("1953" in 1950-1953)
+    calendar: str = "gregorian"
+    article: str = ""
+
+
+@dataclass
+class Mention:
+    """An entity mention found in one article."""
+
+    start: int
+    end: int
+    text: str
+    type: str  # PERSON | ORG | GPE | LOC | FAC | WEAPON | ROLE | OTHER
+    key: str = ""  # normalised match key of the canonical form
+    canonical: str | None = None  # canonical Arabic name when a lexicon knows it
+    latin: str | None = None
+    source: str = ""  # what found it: gazetteer, lexicon, pattern, title, crf
+    article: str = ""
+
+
+@dataclass
+class Entity:
+    """One real-world thing with every spelling merged."""
+
+    id: str
+    type: str
+    name: str
+    latin: str
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass
+class ArticleAnalysis:
+    """Everything per-article work produces for one article."""
+
+    article: Article
+    mentions: list[Mention] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    times: list[TimeExpr] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+
+def to_plain(obj: Any) -> Any:
+    """Dataclass (or list of them) to JSON-ready plain data."""
+    if isinstance(obj, list):
+        return [to_plain(o) for o in obj]
+    if hasattr(obj, "__dataclass_fields__"):
+        return asdict(obj)
+    return obj

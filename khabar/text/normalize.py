@@ -1,0 +1,68 @@
+"""Normalisation keys for matching Arabic (and Latin) text.
+
+A key is for comparing, never for display: offsets always point into the original text.
+``key("أَبْلَغَتْ")`` == ``key("ابلغت")``; hamza/alef forms, ى/ي, ة/ه, diacritics, tatweel,
+Eastern and Persian digits and Persian letters are folded.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Harakat, tanween, shadda, sukun, superscript alef, Quranic marks.
+DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+TATWEEL = "\u0640"
+
+_DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
+_DIGITS.update({ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")})
+
+# Letter folding for match keys (one code point to at most one code point: lengths may change only
+# by deletion, which ``key`` does not promise to preserve anyway).
+_FOLD = {
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
+    "ى": "ي", "ی": "ي", "ې": "ي", "ۍ": "ي", "ئ": "ي",
+    "ؤ": "و", "ۆ": "و", "ۇ": "و",
+    "ة": "ه", "ۀ": "ه", "ہ": "ه", "ھ": "ه", "ە": "ه",
+    "ک": "ك", "ڪ": "ك", "گ": "ك",
+    "پ": "ب", "چ": "ج", "ژ": "ز", "ڤ": "ف", "ڨ": "ق",
+    "ء": "",
+}
+_FOLD_TABLE = {ord(k): v for k, v in _FOLD.items()}
+_FOLD_TABLE.update(_DIGITS)
+_FOLD_TABLE[ord(TATWEEL)] = ""
+# Arabic punctuation to Latin equivalents.
+_FOLD_TABLE.update({ord("،"): ",", ord("؛"): ";", ord("؟"): "?", ord("٪"): "%", ord("٫"): ".", ord("٬"): ","})
+
+ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06d5\u06fa-\u06ff]")
+LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
+
+
+def digits_to_ascii(s: str) -> str:
+    """Eastern Arabic and Persian digits to ASCII; same length."""
+    return s.translate(_DIGITS)
+
+
+def strip_diacritics(s: str) -> str:
+    return DIACRITICS.sub("", s).replace(TATWEEL, "")
+
+
+def key(s: str) -> str:
+    """The match key of a string: folded letters, no diacritics or tatweel, ASCII digits, lower case.
+
+    Presentation forms are decomposed (NFKC) first, so ``ﻻ`` matches ``لا``. Whitespace is collapsed
+    to single spaces.
+    """
+    if not s:
+        return ""
+    s = unicodedata.normalize("NFKC", s)
+    s = DIACRITICS.sub("", s)
+    s = s.translate(_FOLD_TABLE).lower()
+    return " ".join(s.split())
+
+
+def arabic_ratio(s: str) -> float:
+    """Share of letters in ``s`` that are Arabic (0 when it has no letters)."""
+    ar = len(ARABIC_LETTER.findall(s))
+    la = len(LATIN_LETTER.findall(s))
+    return ar / (ar + la) if ar + la else 0.0
