@@ -1,0 +1,317 @@
+"""Cleaning: from a decoded page (pasted text, Markdown or HTML) to the article's lines.
+
+Plain text pasted from a web page carries the page's chrome: font-size widgets, "listen to the
+summary", search boxes, share/print prompts, comment forms and their notices, captcha notices,
+"exit mobile version", bare section labels, captions printed twice, headings glued onto the
+previous sentence. ``clean_text`` classifies each line by general features — its length, script,
+punctuation, position, and how much of it is link-like or UI vocabulary — and keeps the article:
+headline, byline, dateline, date and body. Every dropped line is recorded verbatim in ``removed``.
+
+HTML goes through trafilatura (comments off) and then through the same line cleaner; the page's
+visible lines that did not make it into the article are recorded in ``removed``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from ..text.normalize import arabic_ratio, key
+
+# Invisible characters pasted from pages: zero-width spaces, BOMs, bidi marks and embeddings.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+# A Markdown heading marker inside a line ("…المعقدة.### زيارة"): the heading starts a new line.
+_GLUED_HEADING = re.compile(r"(?<=[^\s#])[ \t]*(#{2,6}[ \t]+)(?=\S)")
+_HEADING = re.compile(r"^#{1,6}\s+")
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\((?:https?://|/|#)[^)]*\)")
+_MD_EMPH = re.compile(r"(\*\*|__)(.+?)\1")
+_RULE = re.compile(r"^\s*([-_*=~•·.]\s*){3,}$")
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+_SENT_PUNCT = re.compile(r"[.!?؟…:»\"”)]$")
+_WORD = re.compile(r"[^\W\d_]+", re.U)
+_DIGITS = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
+
+
+@dataclass
+class CleanResult:
+    """The kept lines of an article (in order) and every dropped line, verbatim."""
+
+    lines: list[str]
+    removed: list[str] = field(default_factory=list)
+    headings: set[int] = field(default_factory=set)  # indices into ``lines`` that were headings
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    strong: tuple[tuple[str, ...], ...]
+    weak: frozenset[str]
+    sections: frozenset[str]
+    comment_start: tuple[tuple[str, ...], ...]
+    prefixes: tuple[tuple[str, ...], ...]
+    function_words: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def vocab() -> _Vocab:
+    data = json.loads(resources.files("khabar.data").joinpath("boilerplate.json").read_text("utf-8"))
+
+    def phrases(name: str) -> tuple[tuple[str, ...], ...]:
+        return tuple(sorted({tuple(key(p).split()) for p in data[name]}, key=len, reverse=True))
+
+    def words(name: str) -> frozenset[str]:
+        return frozenset(key(w) for w in data[name])
+
+    return _Vocab(
+        strong=phrases("strong"),
+        weak=words("weak"),
+        sections=words("sections"),
+        comment_start=phrases("comment_start"),
+        prefixes=phrases("prefixes"),
+        function_words=words("function_words"),
+    )
+
+
+def normalize_line(line: str) -> str:
+    """NFC, invisible characters out, every run of spaces to one space, trimmed."""
+    line = unicodedata.normalize("NFC", line)
+    line = _INVISIBLE.sub("", line)
+    return _SPACES.sub(" ", line).strip()
+
+
+def _words(line: str) -> list[str]:
+    """Match keys of a line's words (letters only), with a leading و/ف/ب/ل kept as is."""
+    return [key(w) for w in _WORD.findall(line)]
+
+
+def _contains_phrase(words: list[str], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    for i in range(len(words) - n + 1):
+        ok = True
+        for j in range(n):
+            w = words[i + j]
+            p = phrase[j]
+            # tolerate a trailing tanween alef / clitic differences: اترك تعليقا ~ اترك تعليقاً
+            if not (w == p or (len(p) > 3 and (w.startswith(p) or p.startswith(w)) and abs(len(w) - len(p)) <= 1)):
+                ok = False
+                break
+        if ok:
+            return True
+    return False
+
+
+def _starts_with_phrase(words: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
+    return any(len(words) >= len(p) and _contains_phrase(words[: len(p)], p) for p in phrases)
+
+
+@dataclass
+class _LineInfo:
+    text: str
+    words: list[str]
+    arabic: float
+    n_words: int
+
+
+def _info(line: str) -> _LineInfo:
+    words = _words(line)
+    return _LineInfo(line, words, arabic_ratio(line), len(words))
+
+
+def chrome_reason(info: _LineInfo, doc_arabic: bool) -> str | None:
+    """Why a line is page chrome, or None when it looks like article content.
+
+    Features, not a list of pages' strings: shape (symbols only, single letters), UI vocabulary
+    (strong phrases anywhere in a short line; weak UI words making up the whole of a short line),
+    link-like content (URLs, e-mail addresses), script (a Latin line of UI text in an Arabic page),
+    "read also"-style prefixes, and bare section labels.
+    """
+    v = vocab()
+    line, words, n = info.text, info.words, info.n_words
+    if _RULE.match(line) or not _WORD.search(line) and not _DIGITS.search(line):
+        return "separator or symbols only"
+    if n and all(len(w) == 1 for w in words) and n <= 4 and not _DIGITS.search(line):
+        return "widget (single letters)"
+    stripped = _URL.sub("", _EMAIL.sub("", line))
+    if not _WORD.search(stripped) and len(stripped.strip()) < 0.3 * len(line):
+        return "link or address"
+    content = [w for w in words if w not in v.function_words]
+    strong = sum(1 for p in v.strong if _contains_phrase(words, p))
+    if strong >= 2 or (strong and n <= 14):
+        return "UI text"
+    if _starts_with_phrase(words, v.prefixes) and n <= 30:
+        return "link to another page"
+    if content:
+        has_digits = bool(_DIGITS.search(line))  # "10:20 م" is a time stamp, not a widget
+        covered = sum(1 for w in content if w in v.weak or (len(w) == 1 and not has_digits))
+        if n <= 6 and covered == len(content):
+            return "UI words"
+        if n <= 3 and not _SENT_PUNCT.search(line) and not _DIGITS.search(line):
+            if all(w in v.sections or w in v.weak for w in content):
+                return "section label"
+    if doc_arabic and info.arabic < 0.2 and n and strong:
+        return "UI text (Latin)"
+    return None
+
+
+def _is_comment_start(info: _LineInfo) -> bool:
+    return info.n_words <= 8 and _starts_with_phrase(info.words, vocab().comment_start)
+
+
+_IMAGE = "image"
+
+
+def _unglue(raw: str) -> list[tuple[str, bool | str]]:
+    """Split a page into lines, unglue headings, strip Markdown; ``(line, was_heading)`` pairs."""
+    out: list[tuple[str, bool | str]] = []
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    raw = _GLUED_HEADING.sub(lambda m: "\n" + m.group(1), raw)
+    for line in raw.split("\n"):
+        if _MD_IMAGE.fullmatch(line.strip()):
+            out.append((normalize_line(line), _IMAGE))  # an image on its own line is not text
+            continue
+        heading = bool(_HEADING.match(line.lstrip()))
+        line = _HEADING.sub("", line.lstrip())
+        line = _MD_IMAGE.sub("", line)
+        line = _MD_LINK.sub(lambda m: m.group(1), line)
+        line = _MD_EMPH.sub(lambda m: m.group(2), line)
+        out.append((normalize_line(line), heading))
+    return out
+
+
+def clean_text(raw: str) -> CleanResult:
+    """Clean a page's text (pasted text, Markdown, or text extracted from HTML)."""
+    pairs = [(line, h) for line, h in _unglue(raw)]
+    nonempty = [(i, line, h) for i, (line, h) in enumerate(pairs) if line]
+    doc_arabic = arabic_ratio(" ".join(line for _, line, _ in nonempty)) >= 0.5
+    total = len(nonempty)
+    kept: list[str] = []
+    headings: set[int] = set()
+    removed: list[str] = []
+    seen: set[str] = set()
+    in_tail_chrome = False
+    for pos, (_, line, heading) in enumerate(nonempty):
+        info = _info(line)
+        if in_tail_chrome:
+            removed.append(line)
+            continue
+        reason = "image" if heading == _IMAGE else chrome_reason(info, doc_arabic)
+        if reason is None and _is_comment_start(info) and pos >= total * 0.6:
+            reason = "comment form"
+        if reason is not None:
+            removed.append(line)
+            if _is_comment_start(info) and pos >= total * 0.6:
+                in_tail_chrome = True  # a comment form: the rest of the page is its furniture
+            continue
+        k = key(line)
+        if k in seen and (info.n_words >= 2 or len(k) >= 8):
+            removed.append(line)  # a caption or line printed twice
+            continue
+        seen.add(k)
+        if heading is True:
+            headings.add(len(kept))
+        kept.append(line)
+    return CleanResult(kept, removed, headings)
+
+
+# ---------------------------------------------------------------------------------------------- HTML
+
+_BLOCK_TAGS = {
+    "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "figure", "td", "th", "tr",
+    "br", "section", "article", "header", "footer", "nav", "aside", "blockquote", "pre", "dt", "dd", "form",
+    "button", "label", "option", "title", "time", "address", "main", "table",
+}
+
+
+def visible_lines(html: str) -> list[str]:
+    """The lines a reader would see on the page (block elements become lines)."""
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(html)
+    except Exception:  # noqa: BLE001 - unparsable markup has no visible lines
+        return []
+    for bad in root.xpath("//script|//style|//noscript|//template|//svg|//head"):
+        bad.drop_tree()
+    parts: list[str] = []
+
+    def walk(el) -> None:  # noqa: ANN001
+        tag = el.tag if isinstance(el.tag, str) else ""
+        block = tag.lower() in _BLOCK_TAGS
+        if block:
+            parts.append("\n")
+        if el.text:
+            parts.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+        if block:
+            parts.append("\n")
+
+    walk(root)
+    return [ln for ln in (normalize_line(x) for x in "".join(parts).split("\n")) if ln]
+
+
+@dataclass
+class HtmlResult:
+    clean: CleanResult
+    title: str | None
+    author: str | None
+    date: str | None
+    sitename: str | None
+    url: str | None
+    description: str | None
+    truncated: bool
+
+
+def clean_html(html: str, url: str | None = None) -> HtmlResult:
+    """Extract the article from an HTML page with trafilatura (comments off) and clean its lines."""
+    import trafilatura
+
+    doc = None
+    try:
+        doc = trafilatura.bare_extraction(
+            html, url=url, include_comments=False, with_metadata=True, include_tables=True, favor_recall=True
+        )
+    except Exception:  # noqa: BLE001 - trafilatura fails on some broken markup: fall back below
+        doc = None
+    meta = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
+    body = meta.get("text") or ""
+    page = visible_lines(html)
+    if not body.strip():
+        body = "\n".join(page)  # nothing extracted: keep the visible text and let the cleaner judge
+    cleaned = clean_text(body)
+    title = normalize_line(meta.get("title") or "") or None
+    if title and (not cleaned.lines or key(cleaned.lines[0]) != key(title)):
+        cleaned.lines.insert(0, title)  # keep the headline at the top of the text
+        cleaned.headings = {i + 1 for i in cleaned.headings} | {0}
+    kept = {key(x) for x in cleaned.lines}
+    kept_text = key(" ".join(cleaned.lines))
+    dropped = [ln for ln in page if key(ln) not in kept and key(ln) not in kept_text]
+    removed = list(dict.fromkeys(dropped + cleaned.removed))
+    cleaned.removed = removed
+    low = html[-2000:].lower()
+    truncated = "</html>" not in low and "</body>" not in low
+    date = meta.get("date")
+    if date and meta.get("filedate") and date == meta.get("filedate") and date not in html:
+        date = None  # trafilatura's fallback to today's date is not a publication date
+    return HtmlResult(
+        clean=cleaned,
+        title=title,
+        author=normalize_line(meta.get("author") or "") or None,
+        date=date,
+        sitename=normalize_line(meta.get("sitename") or "") or None,
+        url=meta.get("url") or url,
+        description=meta.get("description"),
+        truncated=truncated,
+    )
