@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 venv: $(VENV)/.installed
 
 demo: $(VENV)/.installed
-	$(VENV)/bin/khabar demo --out out/demo.json
+	$(VENV)/bin/khabar analyze examples/corpus --offline --json out/demo.json
 
 test: $(VENV)/.installed
 	$(VENV)/bin/pytest -q

@@ -4,7 +4,8 @@ import pytest
 
 from khabar.ingest.article import build_article
 from khabar.ingest.clean import clean_text
-from khabar.ingest.meta import date_line, extract_metadata, wire_in
+from khabar.ingest.dates import date_line
+from khabar.ingest.meta import extract_metadata, wire_in
 from khabar.model import RawDocument
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..text.normalize import key
 from ..model import Article, Notice, RawDocument, SourceError
 from .clean import clean_html, clean_text
-from .meta import detect_language, extract_metadata, normalize_outlet, outlet_from_url, parse_date
+from .dates import parse_date
+from .meta import detect_language, extract_metadata, normalize_outlet, outlet_from_url
 
 SHORT_TEXT_WORDS = 40
 
@@ -32,13 +34,15 @@ def build_article(raw: RawDocument, today: dt.date | None = None) -> Article | S
         cleaned = clean_text(raw.content)
     if not cleaned.lines:
         return SourceError(raw.source, "no article text left after cleaning")
-    md = extract_metadata(cleaned.lines, cleaned.headings, cleaned.removed)
+    md = extract_metadata(cleaned.lines, cleaned.headings, cleaned.removed, cleaned.site_names)
     text = "\n".join(cleaned.lines)
 
     title = html_title or raw.title or md.title
     published = _iso(html_date) or md.published or _iso(raw.published)
+    outlet = normalize_outlet(raw.outlet or sitename or md.outlet) or outlet_from_url(raw.url)
     author = html_author or md.author or raw.author
-    outlet = normalize_outlet(sitename or raw.outlet or md.outlet) or outlet_from_url(raw.url)
+    if author and outlet and key(author) == key(outlet):
+        author = md.author if md.author and key(md.author) != key(outlet) else None
     language = detect_language(text)
 
     if not published:

@@ -46,6 +46,7 @@ class CleanResult:
     lines: list[str]
     removed: list[str] = field(default_factory=list)
     headings: set[int] = field(default_factory=set)  # indices into ``lines`` that were headings
+    site_names: list[str] = field(default_factory=list)  # site names seen in headers and title lines
 
     @property
     def text(self) -> str:
@@ -59,6 +60,7 @@ class _Vocab:
     sections: frozenset[str]
     comment_start: tuple[tuple[str, ...], ...]
     prefixes: tuple[tuple[str, ...], ...]
+    list_start: tuple[tuple[str, ...], ...]
     function_words: frozenset[str]
 
 
@@ -78,6 +80,7 @@ def vocab() -> _Vocab:
         sections=words("sections"),
         comment_start=phrases("comment_start"),
         prefixes=phrases("prefixes"),
+        list_start=phrases("list_start"),
         function_words=words("function_words"),
     )
 
@@ -188,30 +191,105 @@ def _unglue(raw: str) -> list[tuple[str, bool | str]]:
     return out
 
 
+_SEP = re.compile(r"\s+[|»›«‹>•·]\s+|\s*\|\s*|\s+[-–—]\s+")
+_NAV_SEP = re.compile(r"\s*[|»›‹•·]\s*|\s+>\s+")
+
+
+def _segments(line: str, pattern: re.Pattern[str]) -> list[str]:
+    return [p.strip() for p in pattern.split(line) if p.strip()]
+
+
+def _all_vocab(text: str) -> bool:
+    v = vocab()
+    words = [w for w in _words(text) if w not in v.function_words]
+    return bool(words) and all(w in v.sections or w in v.weak for w in words)
+
+
+def navigation_reason(line: str) -> str | None:
+    """Menus, breadcrumbs and tickers: short segments between separators (| » › • ·)."""
+    segs = _segments(line, _NAV_SEP)
+    if len(segs) < 2:
+        return None
+    if _all_vocab(segs[0]) and len(segs[0].split()) <= 3:
+        return "ticker or breadcrumb"
+    if not _DIGITS.search(line) and all(len(s.split()) <= 3 for s in segs) and not _SENT_PUNCT.search(line):
+        return "navigation"
+    return None
+
+
+def page_title_split(line: str) -> tuple[str, str] | None:
+    """A browser title line "HEADLINE | SITE" (or " - SITE"): its headline and site name."""
+    segs = _segments(line, _SEP)
+    if len(segs) != 2:
+        return None
+    head, site = segs
+    if len(head.split()) >= 5 and 1 <= len(site.split()) <= 4 and not _DIGITS.search(site) and not _SENT_PUNCT.search(site):
+        return head, site
+    return None
+
+
+def _is_list_header(info: _LineInfo) -> bool:
+    """"Most read", "related articles": a header whose following short lines are links."""
+    v = vocab()
+    return info.n_words <= 4 and (_starts_with_phrase(info.words, v.list_start) or info.text.rstrip(":").strip() == "")
+
+
+def _headline_like(info: _LineInfo) -> bool:
+    return 2 <= info.n_words <= 16 and not re.search(r"[.!؟?…]$", info.text)
+
+
 def clean_text(raw: str) -> CleanResult:
     """Clean a page's text (pasted text, Markdown, or text extracted from HTML)."""
-    pairs = [(line, h) for line, h in _unglue(raw)]
-    nonempty = [(i, line, h) for i, (line, h) in enumerate(pairs) if line]
-    doc_arabic = arabic_ratio(" ".join(line for _, line, _ in nonempty)) >= 0.5
+    from .dates import date_line
+
+    pairs = _unglue(raw)
+    nonempty = [(line, h) for line, h in pairs if line]
+    doc_arabic = arabic_ratio(" ".join(line for line, _ in nonempty)) >= 0.5
     total = len(nonempty)
     kept: list[str] = []
     headings: set[int] = set()
     removed: list[str] = []
+    site_names: list[str] = []
     seen: set[str] = set()
     in_tail_chrome = False
-    for pos, (_, line, heading) in enumerate(nonempty):
+    in_link_list = False
+    before_chrome: set[int] = set()  # kept lines that a removed chrome line follows
+    last_kept_pos = -1
+    for pos, (line, heading) in enumerate(nonempty):
         info = _info(line)
         if in_tail_chrome:
             removed.append(line)
             continue
-        reason = "image" if heading == _IMAGE else chrome_reason(info, doc_arabic)
-        if reason is None and _is_comment_start(info) and pos >= total * 0.6:
+        is_date = date_line(line) is not None
+        if in_link_list:
+            if _headline_like(info) and not is_date and heading is not True:
+                removed.append(line)  # an item of a "most read" / "related" list
+                continue
+            in_link_list = False
+        if heading == _IMAGE:
+            removed.append(line)
+            continue
+        reason = None if is_date else chrome_reason(info, doc_arabic) or navigation_reason(line)
+        if reason is None and pos >= total * 0.6 and _is_comment_start(info):
             reason = "comment form"
         if reason is not None:
             removed.append(line)
+            if kept and last_kept_pos == pos - 1:
+                before_chrome.add(len(kept) - 1)
+            if reason == "navigation" and not kept:
+                site_names += [s for s in _segments(line, _NAV_SEP) if not _all_vocab(s)][:1]
             if _is_comment_start(info) and pos >= total * 0.6:
                 in_tail_chrome = True  # a comment form: the rest of the page is its furniture
+            elif _is_list_header(info) and any(len(x.split()) >= 12 for x in kept):
+                in_link_list = True  # a sidebar list after the body has begun
             continue
+        if not kept or len(kept) <= 3:
+            split = page_title_split(line)
+            if split and not is_date:
+                removed.append(line)
+                site_names.append(split[1])
+                line = split[0]
+                info = _info(line)
         k = key(line)
         if k in seen and (info.n_words >= 2 or len(k) >= 8):
             removed.append(line)  # a caption or line printed twice
@@ -220,7 +298,45 @@ def clean_text(raw: str) -> CleanResult:
         if heading is True:
             headings.add(len(kept))
         kept.append(line)
-    return CleanResult(kept, removed, headings)
+        last_kept_pos = pos
+    _drop_site_header(kept, headings, removed, site_names, before_chrome)
+    return CleanResult(kept, removed, headings, site_names)
+
+
+_SITE_WORDS = re.compile(
+    r"نيوز|news|الآن|بوابة|شبكة|موقع|صحيفة|جريدة|قناة|مجلة|منصة|\.com|\.net|online|times|post|press",
+    re.I,
+)
+
+
+def _drop_site_header(
+    kept: list[str], headings: set[int], removed: list[str], site_names: list[str], before_chrome: set[int]
+) -> None:
+    """Short lines above the headline that name the site (or sit in its chrome) are its header."""
+    from .dates import date_line
+
+    title_at = next(
+        (i for i, line in enumerate(kept) if len(line.split()) >= 3 and date_line(line) is None and i not in before_chrome
+         and not _SITE_WORDS.search(line)),
+        None,
+    )
+    if not title_at:
+        return
+    drop = [
+        i for i in range(title_at)
+        if len(kept[i].split()) <= 4 and date_line(kept[i]) is None and not _DIGITS.search(kept[i])
+        and not _SENT_PUNCT.search(kept[i]) and (i in before_chrome or _SITE_WORDS.search(kept[i]))
+    ]
+    for i in reversed(drop):
+        line = kept.pop(i)
+        removed.insert(0, line)
+        site_names.append(line)
+    if drop:
+        shifted = set()
+        for h in headings:
+            shifted.add(h - sum(1 for i in drop if i < h))
+        headings.clear()
+        headings.update(shifted)
 
 
 # ---------------------------------------------------------------------------------------------- HTML
@@ -301,7 +417,8 @@ def clean_html(html: str, url: str | None = None) -> HtmlResult:
     removed = list(dict.fromkeys(dropped + cleaned.removed))
     cleaned.removed = removed
     low = html[-2000:].lower()
-    truncated = "</html>" not in low and "</body>" not in low
+    full_page = re.search(r"<html|<!doctype|<body", html[:2000], re.I) is not None
+    truncated = full_page and "</html>" not in low and "</body>" not in low
     date = meta.get("date")
     if date and meta.get("filedate") and date == meta.get("filedate") and date not in html:
         date = None  # trafilatura's fallback to today's date is not a publication date

@@ -13,23 +13,11 @@ from functools import lru_cache
 from importlib import resources
 from urllib.parse import urlparse
 
-from ..text.normalize import arabic_ratio, digits_to_ascii, key
+from ..text.normalize import arabic_ratio, key
 from .clean import normalize_line, vocab
 
 _WORD = re.compile(r"[^\W\d_]+", re.U)
-_TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
 _SENT_END = re.compile(r"[.!?؟…]$")
-
-# Labels that may surround a date on a date line.
-_DATE_LABELS = {
-    key(w)
-    for w in (
-        "نشر", "نشرت", "نشر في", "في", "بتاريخ", "تاريخ", "النشر", "آخر", "اخر", "تحديث", "التحديث", "محدث", "ص", "م",
-        "صباحا", "مساء", "مساءً", "بتوقيت", "مكة", "المكرمة", "غرينتش", "القدس", "بيروت", "القاهرة", "الرياض", "أبوظبي",
-        "GMT", "UTC", "published", "updated", "on", "at", "am", "pm", "last", "posted", "date", "الموافق", "هـ", "ه", "م.",
-    )
-}
-_UPDATED = {key(w) for w in ("آخر تحديث", "اخر تحديث", "تحديث", "التحديث", "updated", "محدث")}
 
 _BYLINE = re.compile(
     r"^(?:بقلم|كتب|كتبت|كتبه|كتبته|الكاتب|الكاتبة|إعداد|اعداد|تحرير|بواسطة|مراسل|مراسلة|تقرير|By|by|BY|Par|par|"
@@ -40,16 +28,14 @@ _COPYRIGHT = re.compile(
     r"^(?:©|\(c\)|Copyright|حقوق (?:النشر|الطبع)(?: محفوظة)?(?: لـ?|ل)?)\s*(?:©)?\s*(?:\d{4}\s*[-–]?\s*(?:\d{4})?)?\s*(?P<name>[^.|©]{2,60})",
     re.I,
 )
-_PAREN = re.compile(r"\(([^()]{1,80})\)")
 _CONTRIB = re.compile(
     r"(?:ساهم|ساهمت|شارك|شاركت|أسهم|أسهمت)\s.*?(?:في إعداد|في كتابة|في تغطية)|contributed to this report", re.I
 )
-_ITEM_SPLIT = re.compile(r"\s*[،,;؛/]\s*|\s+[-–—]\s+|\s+و(?=\S)")
 _ORG_WORDS = {
     key(w)
     for w in (
         "نيوز", "news", "وكالة", "صحيفة", "جريدة", "قناة", "موقع", "شبكة", "مجلة", "إذاعة", "راديو", "تلفزيون", "بوابة", "منصة",
-        "الآن", "اليوم", "الجديد", "times", "post", "press", "agency", "tv", "online", "radio", "daily", "herald", "journal",
+        "الآن", "اليوم", "الجديد", "خبر", "الخبر", "أخبار", "الأخبار", "اخبار", "انباء", "الأنباء", "إعلام", "الإعلام", "صدى", "بوابة", "منارة", "times", "post", "press", "agency", "tv", "online", "radio", "daily", "herald", "journal",
         "media", "network", "channel", "magazine", "gazette", "tribune", "observer", "weekly", "newspaper", "net", "com",
         "انفو", "ميديا", "بريس", "تايمز", "برس", "أونلاين", "اونلاين", "الإخبارية", "الاخبارية", "الإخباري", "الاخباري", "للأنباء", "الأنباء",
     )
@@ -103,86 +89,11 @@ def wire_in(text: str, whole: bool = False) -> list[str]:
     return found
 
 
-@lru_cache(maxsize=1)
-def _months() -> tuple[dict[str, int], dict[str, int]]:
-    import json
-
-    data = json.loads(resources.files("khabar.data").joinpath("months.json").read_text("utf-8"))
-    months = {key(name): int(n) for n, names in data["gregorian"].items() for name in names}
-    days = {key(name): int(n) for n, names in data["weekdays"].items() for name in names}
-    return months, days
-
-
-def parse_date(s: str) -> tuple[str, str] | None:
-    """A standalone date (page header, HTML meta, feed, corpus field) as (ISO value, precision)."""
-    try:
-        from ..extract.times import parse_date as full_parse
-    except ImportError:  # pragma: no cover - the times layer is optional for the spine
-        full_parse = None
-    if full_parse is not None:
-        try:
-            return full_parse(s)
-        except Exception:  # noqa: BLE001 - a date we cannot read is no date
-            return None
-    return _simple_parse_date(s)
-
-
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_NUMERIC = re.compile(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\b")
-
-
-def _simple_parse_date(s: str) -> tuple[str, str] | None:
-    s = digits_to_ascii(s)
-    m = _ISO.search(s)
-    if m:
-        y, mo, d = map(int, m.groups())
-        return (f"{y:04d}-{mo:02d}-{d:02d}", "day") if 1 <= mo <= 12 and 1 <= d <= 31 else None
-    m = _NUMERIC.search(s)
-    if m:
-        d, mo, y = map(int, m.groups())
-        if mo > 12 >= d:
-            d, mo = mo, d
-        return (f"{y:04d}-{mo:02d}-{d:02d}", "day") if 1 <= mo <= 12 and 1 <= d <= 31 else None
-    months, _ = _months()
-    words = key(s.replace("/", " / ")).replace(",", " ").split()
-    for i, w in enumerate(words):
-        mo = months.get(w) or (months.get(f"{w} {words[i + 1]}") if i + 1 < len(words) else None)
-        if not mo:
-            continue
-        year = next((int(x) for x in words[i + 1 : i + 6] if x.isdigit() and len(x) == 4), None)
-        day = int(words[i - 1]) if i and words[i - 1].isdigit() and int(words[i - 1]) <= 31 else None
-        if day is None and i + 1 < len(words) and words[i + 1].isdigit() and int(words[i + 1]) <= 31:
-            day = int(words[i + 1])
-        if year:
-            return (f"{year:04d}-{mo:02d}-{day:02d}", "day") if day else (f"{year:04d}-{mo:02d}", "month")
-    return None
-
-
-def date_line(line: str) -> tuple[str, bool] | None:
-    """If ``line`` is a date line (a date with only labels, a weekday or a time around it), its
-    ISO date and whether it is an "updated" stamp."""
-    words = key(line).replace(",", " ").split()
-    if not words or len(words) > 12:
-        return None
-    parsed = parse_date(line)
-    if not parsed or parsed[1] == "year":
-        return None
-    months, days = _months()
-    rest = _TIME.sub(" ", digits_to_ascii(key(line)))
-    for name in sorted(list(months) + list(days), key=len, reverse=True):
-        rest = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", rest)
-    leftovers = [w for w in _WORD.findall(rest) if w not in _DATE_LABELS]
-    if leftovers:
-        return None
-    updated = any(u in key(line) for u in _UPDATED)
-    return parsed[0], updated
-
-
 def _looks_like_outlet(name: str) -> bool:
     words = key(name).split()
     if not words:
         return False
-    if any(w in _ORG_WORDS for w in words) or "." in name:
+    if any(w in _ORG_WORDS for w in words) or re.search(r"\w\.\w", name):
         return True
     # Outlet names are often "ال" + adjective/noun ("العربية الآن", "الشرق الأوسط"); personal names
     # rarely start with the article.
@@ -191,7 +102,7 @@ def _looks_like_outlet(name: str) -> bool:
 
 def _name_like(line: str) -> bool:
     """A bare line that reads as a personal name (a byline without a label)."""
-    if _SENT_END.search(line) or re.search(r"[\d،,:;؛()\"«»“”]", line):
+    if _SENT_END.search(line) or re.search(r"[\d،,:;؛()\"«»“”|]", line):
         return False
     words = line.split()
     if not 2 <= len(words) <= 4 or arabic_ratio(line) < 0.9:
@@ -200,7 +111,7 @@ def _name_like(line: str) -> bool:
     keys = [key(w) for w in words]
     if keys[0].startswith("ال") or any(k in v.function_words or k in v.sections or k in v.weak for k in keys):
         return False
-    return all(len(k) >= 2 for k in keys) and not any(k in _ORG_WORDS for k in keys)
+    return all(len(k) >= 2 for k in keys) and not _looks_like_outlet(line)
 
 
 @dataclass
@@ -216,122 +127,198 @@ class Metadata:
 
 
 def _body_start(lines: list[str]) -> int:
-    """Index of the first body paragraph (a long sentence-like line); the header is before it."""
+    """Index of the first body paragraph; the page header (headline, byline, date) is before it."""
     for i, line in enumerate(lines):
-        if len(line.split()) >= 15:
+        n = len(line.split())
+        if (n >= 12 and re.search(r"[.!؟?…:\"»”]$", line)) or n >= 30:
             return i
     return min(len(lines), 6)
 
 
-def extract_metadata(lines: list[str], headings: set[int] | None = None, removed: list[str] | None = None) -> Metadata:
-    """Read what the page states about itself from its cleaned lines (and the chrome the cleaner
-    removed, which may hold a copyright line naming the outlet)."""
+_DATELINE = re.compile(
+    r"^[^\s(][^()\n]{0,50}?\s*(?:\((?P<a1>[^()]{1,40})\)\s*[-–—:]|[-–—]\s*(?P<a2>[^:：\-–—()]{1,30}?)\s*[:：])"
+)
+_CREDIT_SPLIT = re.compile(r"\s*[،,;؛/+&|]\s*|\s+[-–—]\s+")
+_COPYRIGHT_NOISE = re.compile(
+    r"©|\(c\)|copyright|جميع الحقوق محفوظة|كل الحقوق محفوظة|حقوق النشر محفوظة|الحقوق محفوظة|all rights reserved|\b(?:19|20)\d{2}\b|[-–—|.]",
+    re.I,
+)
+
+
+class _Credits:
+    """Accumulates credits with priorities (lower is stronger) as lines are read."""
+
+    def __init__(self) -> None:
+        self.wires: list[str] = []
+        self.outlets: list[tuple[int, str]] = []
+        self.authors: list[tuple[int, str]] = []
+        self.contributors: list[str] = []
+        self.dates: list[str] = []
+
+    def outlet(self, rank: int, name: str) -> None:
+        name = name.strip(" .،,:-—–()«»\"")
+        if name and len(name.split()) <= 6 and not wire_in(name, whole=True):
+            self.outlets.append((rank, name))
+
+    def person(self, rank: int, name: str) -> None:
+        name = name.strip(" .،,:-—–()")
+        if name and len(name.split()) <= 6:
+            self.authors.append((rank, name))
+
+    def best(self, items: list[tuple[int, str]]) -> str | None:
+        return min(items, key=lambda x: x[0])[1] if items else None
+
+
+def _read_byline(name: str, cr: _Credits) -> None:
+    """A byline's name part, which may also carry a place, a date or an agency: "X - إسطنبول - 12 فبراير"."""
+    from .dates import date_line
+
+    parts = [p for p in re.split(r"\s+[-–—|]\s+|\s*[|،]\s*", name) if p.strip()]
+    for j, part in enumerate(parts):
+        w = wire_in(part, whole=True)
+        if w:
+            cr.wires += w
+            continue
+        dl = date_line(part)
+        if dl:
+            cr.dates.append(dl[0])
+            continue
+        if j == 0:
+            if _looks_like_outlet(part):
+                cr.outlet(2, part)
+            else:
+                cr.person(1, part)
+
+
+def _read_credit_line(line: str, where: str, cr: _Credits) -> bool:
+    """Credits stated by one line; True when the line is a credit line (nothing else to read)."""
+    m = _BYLINE.match(line)
+    if m and where in ("head", "tail", "removed"):
+        _read_byline(m.group("name").strip(" .،,"), cr)
+        return True
+    m = _SOURCE_LINE.match(line)
+    if m:
+        for item in _CREDIT_SPLIT.split(m.group("name").strip(" .")):
+            if not item:
+                continue
+            w = wire_in(item, whole=True) or wire_in(item)
+            if w:
+                cr.wires += w
+            else:
+                cr.outlet(2, item)
+        return True
+    if re.search(r"©|copyright|الحقوق محفوظة|all rights reserved", line, re.I) and len(line.split()) <= 12:
+        name = " ".join(_COPYRIGHT_NOISE.sub(" ", line).split())
+        if name:
+            cr.outlet(3, name)
+        return True
+    if _CONTRIB.search(line):
+        cr.wires += wire_in(line)
+        names = re.findall(r"[،,]\s*([^،,]{3,40}?)\s*[،,]\s*(?:في إعداد|في كتابة|في تغطية|contributed)", line)
+        cr.contributors += [n.strip() for n in names if not wire_in(n)]
+        return True
+    # A dateline crediting an agency: "أنقرة (رويترز) —", "سيول، كوريا الجنوبية (AP) —", "أنقرة - رويترز:".
+    m = _DATELINE.match(line)
+    if m:
+        agency = m.group("a1") or m.group("a2")
+        w = wire_in(agency, whole=True)
+        if w:
+            cr.wires += w
+    # A line that is a credit in parentheses: "(رويترز)", "(فرانس برس، العربي الجديد)".
+    stripped = line.strip(" .")
+    if stripped.startswith("(") and stripped.endswith(")") and where in ("tail", "removed"):
+        items = [x for x in _CREDIT_SPLIT.split(stripped[1:-1]) if x]
+        codes = [wire_in(x, whole=True) for x in items]
+        if any(codes) and len(items) <= 4:
+            for c in codes:
+                cr.wires += c
+            for x, c in zip(items, codes):
+                if not c:
+                    cr.outlet(2, x)
+            return True
+    # A short credit line: "رويترز", "وكالات", "دروب عربية - رويترز", "إدلب - بوابة الشمال".
+    if where in ("head", "tail", "removed") and len(line.split()) <= 6 and not _SENT_END.search(line):
+        items = [x for x in _CREDIT_SPLIT.split(line.strip(" ()")) if x]
+        codes = [wire_in(x, whole=True) for x in items]
+        if any(codes):
+            for c in codes:
+                cr.wires += c
+            for x, c in zip(items, codes):
+                if not c and _looks_like_outlet(x):
+                    cr.outlet(4, x)
+            return True
+        if len(items) == 2 and where != "removed":
+            # "CITY - OUTLET" dateline
+            if _looks_like_outlet(items[1]) and not _looks_like_outlet(items[0]):
+                cr.outlet(4, items[1])
+                return True
+    # A closing agency credit at the end of the last paragraph: "… الأسبوع المقبل. (رويترز)".
+    if where == "tail":
+        m = re.search(r"\(([^()]{1,40})\)\s*\.?$", line)
+        if m:
+            cr.wires += wire_in(m.group(1), whole=True)
+    return False
+
+
+def extract_metadata(
+    lines: list[str],
+    headings: set[int] | None = None,
+    removed: list[str] | None = None,
+    site_names: list[str] | None = None,
+) -> Metadata:
+    """Read what the page states about itself from its cleaned lines, the chrome the cleaner
+    removed (bylines and copyright lines often sit there) and the site names of its header."""
+    from .dates import date_line
+
     md = Metadata()
-    headings = headings or set()
+    removed = removed or []
     body = _body_start(lines)
-    head = range(0, min(len(lines), max(body, 1) + 1))
-    tail_from = max(body + 1, len(lines) - 6)
+    head = range(0, min(len(lines), body + 1))
+    tail_from = max(body + 1, len(lines) - 4)
 
     # Dates: the first date line in the header, else in the tail; "updated" stamps are second best.
-    for i in list(head) + list(range(tail_from, len(lines))):
-        dl = date_line(lines[i])
+    for line in [lines[i] for i in head] + lines[tail_from:] + removed[:12]:
+        dl = date_line(line)
         if dl is None:
             continue
         if dl[1]:
             md.updated = md.updated or dl[0]
         elif md.published is None:
             md.published = dl[0]
-    md.published = md.published or md.updated
 
     # Title: the first header line that reads as a headline.
     for i in head:
         line = lines[i]
-        if date_line(line) or _TIME.fullmatch(digits_to_ascii(line).split(" ")[0] or "") and len(line.split()) <= 3:
-            continue
-        if _BYLINE.match(line) or len(line.split()) < 3:
+        if date_line(line) or _BYLINE.match(line) or len(line.split()) < 3:
             continue
         md.title = line.lstrip("-•* ").strip()
         break
     if md.title is None and lines:
         md.title = lines[0][:200]
 
-    wires_found: list[str] = []
+    cr = _Credits()
+    for name in site_names or []:
+        cr.outlet(0, name)
     for i, line in enumerate(lines):
-        in_head = i < body + 1
-        in_tail = i >= tail_from
-        m = _BYLINE.match(line)
-        if m and (in_head or in_tail):
-            name = m.group("name").strip(" .،,")
-            w = wire_in(name, whole=True)
-            if w:
-                wires_found += w
-            elif _looks_like_outlet(name):
-                md.outlet = md.outlet or name
-            else:
-                md.author = md.author or name
-            continue
-        m = _SOURCE_LINE.match(line)
-        if m:
-            items = [x for x in _ITEM_SPLIT.split(m.group("name").strip(" .")) if x]
-            for item in items:
-                w = wire_in(item, whole=True) or wire_in(item)
-                if w:
-                    wires_found += w
-                elif md.outlet is None:
-                    md.outlet = item
-            continue
-        m = _COPYRIGHT.match(line)
-        if m and in_tail:
-            name = re.split(r"\s*[.|]\s*|\s+جميع\s|\s+All\s", m.group("name").strip())[0].strip(" .،,-")
-            if name and not wire_in(name, whole=True):
-                md.outlet = md.outlet or name
-            continue
-        if _CONTRIB.search(line):
-            wires_found += wire_in(line)
-            names = re.findall(r"[،,]\s*([^،,]{3,40}?)\s*[،,]\s*(?:في إعداد|في كتابة|في تغطية|contributed)", line)
-            md.contributors += [n.strip() for n in names if not wire_in(n)]
-            continue
-        # Parenthetical credits: "(AP) —" datelines, "(رويترز)", a closing "(فرانس برس، العربي الجديد)".
-        for pm in _PAREN.finditer(line):
-            items = [x for x in _ITEM_SPLIT.split(pm.group(1).strip()) if x]
-            if not items or len(items) > 4:
-                continue
-            codes = [wire_in(x, whole=True) for x in items]
-            if not any(codes):
-                continue
-            for c in codes:
-                wires_found += c
-            whole_line = pm.start() == 0 and pm.end() >= len(line.rstrip(" .")) - 1
-            if whole_line and in_tail:
-                rest = [x for x, c in zip(items, codes) if not c]
-                if rest and md.outlet is None:
-                    md.outlet = rest[-1]
-        # A closing line that is just agency names ("رويترز", "وكالات").
-        if in_tail and len(line.split()) <= 4:
-            w = wire_in(line.strip(" ().-—"), whole=True)
-            wires_found += w
+        where = "head" if i in head else "tail" if i >= tail_from else "body"
+        _read_credit_line(line, where, cr)
+    for line in removed:
+        _read_credit_line(line, "removed", cr)
 
-    # A bare name line under the headline is a byline.
+    md.published = md.published or (cr.dates[0] if cr.dates else None) or md.updated
+    md.outlet = cr.best(cr.outlets)
+    md.author = cr.best(cr.authors)
     if md.author is None:
-        for i in head:
+        for i in head:  # a bare name line under the headline is a byline
             line = lines[i]
-            if line == md.title or date_line(line):
-                continue
-            if _name_like(line):
+            if line != md.title and not date_line(line) and _name_like(line):
                 md.author = line
                 break
-
-    if md.outlet is None:
-        for line in removed or []:
-            m = _COPYRIGHT.match(line)
-            if m:
-                name = re.split(r"\s*[.|]\s*|\s+جميع\s|\s+All\s", m.group("name").strip())[0].strip(" .،,-")
-                if name and not wire_in(name, whole=True) and len(name.split()) <= 5:
-                    md.outlet = name
-                    break
-
-    md.wire = list(dict.fromkeys(wires_found))
-    md.contributors = list(dict.fromkeys(md.contributors))
+    names = {key(n) for _, n in cr.outlets}
+    if md.author and (key(md.author) in names or wire_in(md.author, whole=True)):
+        md.author = None  # "By <outlet>" is a credit, not a person
+    md.wire = list(dict.fromkeys(cr.wires))
+    md.contributors = list(dict.fromkeys(cr.contributors))
     return md
 
 
