@@ -55,12 +55,12 @@ class CleanResult:
 
 @dataclass(frozen=True)
 class _Vocab:
-    strong: tuple[tuple[str, ...], ...]
+    strong: _PhraseIndex
     weak: frozenset[str]
     sections: frozenset[str]
-    comment_start: tuple[tuple[str, ...], ...]
-    prefixes: tuple[tuple[str, ...], ...]
-    list_start: tuple[tuple[str, ...], ...]
+    comment_start: _PhraseIndex
+    prefixes: _PhraseIndex
+    list_start: _PhraseIndex
     function_words: frozenset[str]
 
 
@@ -68,19 +68,16 @@ class _Vocab:
 def vocab() -> _Vocab:
     data = json.loads(resources.files("khabar.data").joinpath("boilerplate.json").read_text("utf-8"))
 
-    def phrases(name: str) -> tuple[tuple[str, ...], ...]:
-        return tuple(sorted({tuple(key(p).split()) for p in data[name]}, key=len, reverse=True))
-
     def words(name: str) -> frozenset[str]:
-        return frozenset(key(w) for w in data[name])
+        return frozenset(_fold(key(w)) for w in data[name])
 
     return _Vocab(
-        strong=phrases("strong"),
+        strong=_PhraseIndex(data["strong"]),
         weak=words("weak"),
         sections=words("sections"),
-        comment_start=phrases("comment_start"),
-        prefixes=phrases("prefixes"),
-        list_start=phrases("list_start"),
+        comment_start=_PhraseIndex(data["comment_start"]),
+        prefixes=_PhraseIndex(data["prefixes"]),
+        list_start=_PhraseIndex(data["list_start"]),
         function_words=words("function_words"),
     )
 
@@ -92,29 +89,39 @@ def normalize_line(line: str) -> str:
     return _SPACES.sub(" ", line).strip()
 
 
+def _fold(w: str) -> str:
+    """A UI word's match form: tanween alef and final ه/ة dropped (اترك تعليقاً ~ اترك تعليق)."""
+    return w[:-1] if len(w) > 3 and w[-1] in "اه" else w
+
+
 def _words(line: str) -> list[str]:
-    """Match keys of a line's words (letters only), with a leading و/ف/ب/ل kept as is."""
-    return [key(w) for w in _WORD.findall(line)]
+    """Match forms of a line's words (letters only)."""
+    return [_fold(key(w)) for w in _WORD.findall(line)]
 
 
-def _contains_phrase(words: list[str], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    for i in range(len(words) - n + 1):
-        ok = True
-        for j in range(n):
-            w = words[i + j]
-            p = phrase[j]
-            # tolerate a trailing tanween alef / clitic differences: اترك تعليقا ~ اترك تعليقاً
-            if not (w == p or (len(p) > 3 and (w.startswith(p) or p.startswith(w)) and abs(len(w) - len(p)) <= 1)):
-                ok = False
-                break
-        if ok:
-            return True
-    return False
+class _PhraseIndex:
+    """Phrases of folded words, looked up by their first word: one pass over a line's words."""
 
+    def __init__(self, phrases: list[str]) -> None:
+        self.by_first: dict[str, list[tuple[str, ...]]] = {}
+        for p in phrases:
+            words = tuple(_fold(w) for w in _WORD.findall(key(p)))
+            if words:
+                self.by_first.setdefault(words[0], []).append(words)
+        for lst in self.by_first.values():
+            lst.sort(key=len, reverse=True)
 
-def _starts_with_phrase(words: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
-    return any(len(words) >= len(p) and _contains_phrase(words[: len(p)], p) for p in phrases)
+    def count(self, words: list[str]) -> int:
+        """How many distinct phrases occur in ``words``."""
+        found = set()
+        for i, w in enumerate(words):
+            for p in self.by_first.get(w, ()):
+                if tuple(words[i : i + len(p)]) == p:
+                    found.add(p)
+        return len(found)
+
+    def starts(self, words: list[str]) -> bool:
+        return bool(words) and any(tuple(words[: len(p)]) == p for p in self.by_first.get(words[0], ()))
 
 
 @dataclass
@@ -148,10 +155,10 @@ def chrome_reason(info: _LineInfo, doc_arabic: bool) -> str | None:
     if not _WORD.search(stripped) and len(stripped.strip()) < 0.3 * len(line):
         return "link or address"
     content = [w for w in words if w not in v.function_words]
-    strong = sum(1 for p in v.strong if _contains_phrase(words, p))
+    strong = v.strong.count(words) if n <= 60 else 0
     if strong >= 2 or (strong and n <= 14):
         return "UI text"
-    if _starts_with_phrase(words, v.prefixes) and n <= 30:
+    if n <= 30 and v.prefixes.starts(words):
         return "link to another page"
     if content:
         has_digits = bool(_DIGITS.search(line))  # "10:20 م" is a time stamp, not a widget
@@ -167,7 +174,7 @@ def chrome_reason(info: _LineInfo, doc_arabic: bool) -> str | None:
 
 
 def _is_comment_start(info: _LineInfo) -> bool:
-    return info.n_words <= 8 and _starts_with_phrase(info.words, vocab().comment_start)
+    return info.n_words <= 8 and vocab().comment_start.starts(info.words)
 
 
 _IMAGE = "image"
@@ -231,7 +238,7 @@ def page_title_split(line: str) -> tuple[str, str] | None:
 def _is_list_header(info: _LineInfo) -> bool:
     """"Most read", "related articles": a header whose following short lines are links."""
     v = vocab()
-    return info.n_words <= 4 and (_starts_with_phrase(info.words, v.list_start) or info.text.rstrip(":").strip() == "")
+    return info.n_words <= 4 and v.list_start.starts(info.words)
 
 
 def _headline_like(info: _LineInfo) -> bool:
