@@ -17,8 +17,17 @@ from .present.dossier import build_dossier
 
 
 def analyze_article(article: Article) -> ArticleAnalysis:
-    """Per-article extraction over a clean article."""
-    return ArticleAnalysis(article=article)
+    """Per-article extraction over a clean article: time expressions (resolved against the
+    article's date), quantities and entity mentions, each with offsets into ``article.text``."""
+    from .extract.quantities import find_quantities
+    from .extract.times import find_times
+
+    analysis = ArticleAnalysis(article=article)
+    analysis.times = find_times(article.text, article.published)
+    analysis.quantities = find_quantities(article.text)
+    for item in (*analysis.times, *analysis.quantities):
+        item.article = article.id
+    return analysis
 
 
 def process_document(raw: RawDocument) -> ArticleAnalysis | SourceError:
