@@ -6,7 +6,7 @@ import datetime as dt
 
 from ..text.normalize import key
 from ..model import Article, Notice, RawDocument, SourceError
-from .clean import clean_html, clean_text
+from .clean import clean_html, clean_text, normalize_line
 from .dates import parse_date
 from .meta import detect_language, extract_metadata, normalize_outlet, outlet_from_url
 
@@ -34,6 +34,12 @@ def build_article(raw: RawDocument, today: dt.date | None = None) -> Article | S
         cleaned = clean_text(raw.content)
     if not cleaned.lines:
         return SourceError(raw.source, "no article text left after cleaning")
+    if raw.format == "html" and not html_title and raw.title:
+        # a feed item's content has no headline of its own: the item's title is the page's headline
+        head = normalize_line(raw.title)
+        if head and key(cleaned.lines[0]) != key(head):
+            cleaned.lines.insert(0, head)
+            cleaned.headings = {i + 1 for i in cleaned.headings} | {0}
     md = extract_metadata(cleaned.lines, cleaned.headings, cleaned.removed, cleaned.site_names)
     text = "\n".join(cleaned.lines)
 

@@ -235,6 +235,9 @@ def page_title_split(line: str) -> tuple[str, str] | None:
     return None
 
 
+_CREDIT_LABEL = re.compile(r"^(?:المصدر|المصادر|مصدر الخبر|source|sources|بقلم|كتب|by)\s*[:：\-–—]", re.I)
+
+
 def _is_list_header(info: _LineInfo) -> bool:
     """"Most read", "related articles": a header whose following short lines are links."""
     v = vocab()
@@ -269,7 +272,7 @@ def clean_text(raw: str) -> CleanResult:
             continue
         is_date = date_line(line) is not None
         if in_link_list:
-            if _headline_like(info) and not is_date and heading is not True:
+            if _headline_like(info) and not is_date and heading is not True and not _CREDIT_LABEL.match(line):
                 removed.append(line)  # an item of a "most read" / "related" list
                 continue
             in_link_list = False

@@ -341,7 +341,12 @@ def outlet_from_url(url: str | None) -> str | None:
 
 
 def normalize_outlet(name: str | None) -> str | None:
+    """An outlet's name without decoration; a feed or site title's section suffix is dropped
+    ("الساحل اليوم - سوريا" → "الساحل اليوم", "Example News | World" → "Example News")."""
     if not name:
         return None
     name = normalize_line(name).strip(" .،,:-—–|")
+    parts = [p.strip() for p in re.split(r"\s+[-–—|»:]\s+", name) if p.strip()]
+    if len(parts) == 2 and len(parts[1].split()) <= 2 and len(parts[0].split()) <= 5:
+        name = parts[0]
     return name or None
