@@ -19,13 +19,15 @@ from .present.dossier import build_dossier
 def analyze_article(article: Article) -> ArticleAnalysis:
     """Per-article extraction over a clean article: time expressions (resolved against the
     article's date), quantities and entity mentions, each with offsets into ``article.text``."""
+    from .extract.entities import find_entities
     from .extract.quantities import find_quantities
     from .extract.times import find_times
 
     analysis = ArticleAnalysis(article=article)
     analysis.times = find_times(article.text, article.published)
     analysis.quantities = find_quantities(article.text)
-    for item in (*analysis.times, *analysis.quantities):
+    analysis.mentions = find_entities(article.text)
+    for item in (*analysis.times, *analysis.quantities, *analysis.mentions):
         item.article = article.id
     return analysis
 
@@ -74,5 +76,11 @@ def run(
 
 
 def dossier(result: RunResult) -> dict[str, Any]:
-    """The JSON dossier of a run."""
-    return build_dossier(result.analyses)
+    """The JSON dossier of a run: per-article results plus the cross-article stages."""
+    from .resolve.entities import entities_json, resolve_entities, surname_mentions
+
+    mentions = [m for a in result.analyses for m in a.mentions]
+    texts = {a.article.id: a.article.text for a in result.analyses}
+    mentions += surname_mentions(texts, mentions)
+    entities = resolve_entities(mentions)
+    return build_dossier(result.analyses, entities=entities_json(entities))

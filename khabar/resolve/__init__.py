@@ -1,0 +1,1 @@
+"""Cross-article resolution: entities, stories, duplicates."""

@@ -1,0 +1,93 @@
+"""Entity resolution across articles: every spelling of one thing is one entity; different things stay apart."""
+
+from __future__ import annotations
+
+from khabar.extract.entities import find_entities
+from khabar.resolve.entities import resolve_entities, skeleton, surname_mentions
+
+
+def _mentions(articles: dict[str, str]):
+    out = []
+    for aid, text in articles.items():
+        for m in find_entities(text, crf=False):
+            m.article = aid
+            out.append(m)
+    return out
+
+
+def _entity_of(entities, surface):
+    found = [e for e in entities if surface in e.aliases]
+    assert len(found) == 1, (surface, [(e.name, e.aliases) for e in found])
+    return found[0]
+
+
+def test_skeleton_folds_transliteration_variants():
+    assert skeleton("بيونغ يانغ") == skeleton("بيونج يانج") == skeleton("بيونج يونج")
+    assert skeleton("كهرمان مرعش") == skeleton("قهرمان مرعش") == skeleton("كهرمان ماراش")
+    assert skeleton("غازي عنتاب") == skeleton("غازي عينتاب")
+    assert skeleton("أنطاكية") == skeleton("انطاكيا")
+    assert skeleton("كوريا الشمالية") != skeleton("كوريا الجنوبية")
+    assert skeleton("كيم جونغ أون") != skeleton("كيم يونج بوك")
+
+
+def test_spellings_across_articles_merge():
+    ents = resolve_entities(_mentions({
+        "a": "زار الرئيس التركي رجب طيب أردوغان المناطق المنكوبة يوم الأربعاء.",
+        "b": "وقال الرئيس التركي رجب طيب إردوغان إن فرق الإنقاذ وصلت إلى الولايات العشر.",
+        "c": "وصل وفد روسي إلى بيونغ يانغ أمس، فيما أكدت بيونج يانج أن المحادثات ستستمر.",
+    }))
+    erdogan = _entity_of(ents, "رجب طيب أردوغان")
+    assert "رجب طيب إردوغان" in erdogan.aliases
+    assert erdogan.type == "PERSON"
+    assert {m.article for m in erdogan.mentions} == {"a", "b"}
+    pyongyang = _entity_of(ents, "بيونغ يانغ")
+    assert "بيونج يانج" in pyongyang.aliases
+    assert pyongyang.latin == "Pyongyang"
+
+
+def test_different_things_stay_apart():
+    ents = resolve_entities(_mentions({
+        "a": "التقى الزعيم الكوري الشمالي كيم جونغ أون وفدا من كوريا الجنوبية.",
+        "b": "وقال الجنرال كيم يونج بوك إن قوات كوريا الشمالية جاهزة. وأضاف كيم أن التدريبات مستمرة.",
+        "c": "ناقش مجلس الأمن التابع للأمم المتحدة القرار، بينما اجتمع مجلس الأمن الروسي في موسكو.",
+    }))
+    kim_jong_un = _entity_of(ents, "كيم جونغ أون")
+    kim_yong_bok = _entity_of(ents, "كيم يونج بوك")
+    assert kim_jong_un.id != kim_yong_bok.id
+    assert "كيم" in kim_yong_bok.aliases  # the bare surname refers back to the nearest full name
+    north, south = _entity_of(ents, "كوريا الشمالية"), _entity_of(ents, "كوريا الجنوبية")
+    assert north.id != south.id
+    councils = [e for e in ents if e.type == "ORG" and "مجلس الأمن" in e.name]
+    assert len(councils) == 2
+
+
+def test_surname_alone_in_another_article_joins_the_only_person_with_that_name():
+    texts = {
+        "a": "قال وزير الداخلية التركي سليمان صويلو إن الشرطة أوقفت 48 شخصا.",
+        "b": "وأكد صويلو أن التحقيقات مستمرة في عشر ولايات، فيما نفى مسؤولون آخرون ذلك.",
+    }
+    ms = _mentions(texts)
+    extra = surname_mentions(texts, ms)
+    assert [(m.article, m.text) for m in extra] == [("b", "صويلو")]
+    assert texts["b"][extra[0].start:extra[0].end] == "صويلو"
+    soylu = _entity_of(resolve_entities(ms + extra), "سليمان صويلو")
+    assert "صويلو" in soylu.aliases
+    assert {m.article for m in soylu.mentions} == {"a", "b"}
+
+
+def test_shared_surname_is_not_guessed():
+    texts = {
+        "a": "استقبل وزير الخارجية العراقي فؤاد حسين نظيره، وتحدث عن حقبة الرئيس العراقي الراحل صدام حسين.",
+        "b": "وقال حسين إن المحادثات ستستمر.",
+    }
+    ms = _mentions(texts)
+    people = {m.canonical or m.text for m in ms if m.type == "PERSON"}
+    assert {"فؤاد حسين", "صدام حسين"} <= people  # two people share the surname
+    assert surname_mentions(texts, ms) == []
+
+
+def test_entity_ids_and_latin_names():
+    ents = resolve_entities(_mentions({"a": "وصل وفد من روسيا إلى بيونغ يانغ، ثم عاد إلى موسكو."}))
+    assert [e.id for e in ents] == [f"e{i}" for i in range(1, len(ents) + 1)]
+    assert _entity_of(ents, "بيونغ يانغ").latin == "Pyongyang"
+    assert _entity_of(ents, "روسيا").latin == "Russia"
