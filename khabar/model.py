@@ -143,6 +143,49 @@ class Entity:
 
 
 @dataclass
+class Attribution:
+    """Who a claim is attributed to: a named source (with its mention), an anonymous source kept as
+    text with its affiliation, reports in general, or the outlet itself."""
+
+    text: str
+    mention: Mention | None = None
+    kind: str = "named"  # named | anonymous | reports | outlet
+
+
+@dataclass
+class Event:
+    """A typed event found in one sentence, with its arguments, its source and its modality.
+
+    ``start``/``end`` span the sentence; ``trigger_*`` the trigger word. Arguments are mentions in
+    the article (resolved to entity ids when the dossier is written); ``actor_state`` /
+    ``recipient_state`` hold the state a capital or government body stands for (``موسكو`` → روسيا).
+    """
+
+    type: str
+    start: int
+    end: int
+    text: str
+    trigger: str
+    trigger_start: int
+    trigger_end: int
+    actor: Mention | None = None
+    recipient: Mention | None = None
+    object: str | None = None
+    quantity: Quantity | None = None
+    date: str | None = None
+    date_source: str = "none"  # text | article | none
+    place: Mention | None = None
+    attributed_to: list[Attribution] = field(default_factory=list)
+    modality: str = "asserted"  # asserted | reported | estimated | denied | planned | uncertain
+    actor_state: str | None = None  # canonical name of the state a metonym stands for
+    recipient_state: str | None = None
+    subtype: str | None = None
+    negated: bool = False
+    article: str = ""
+    id: str = ""
+
+
+@dataclass
 class ArticleAnalysis:
     """Everything per-article work produces for one article."""
 
@@ -150,7 +193,9 @@ class ArticleAnalysis:
     mentions: list[Mention] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
     times: list[TimeExpr] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    embedding: Any = None  # numpy vector for story clustering (khabar.resolve.embed)
+    sketches: list[Any] = field(default_factory=list)  # paragraph MinHash sketches (khabar.resolve.duplicates)
 
 
 def to_plain(obj: Any) -> Any:

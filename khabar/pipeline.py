@@ -40,7 +40,19 @@ def process_document(raw: RawDocument) -> ArticleAnalysis | SourceError:
         return SourceError(raw.source, f"could not be processed: {type(exc).__name__}: {exc}")
     if isinstance(art, SourceError):
         return art
-    return analyze_article(art)
+    analysis = analyze_article(art)
+    fingerprint(analysis)
+    return analysis
+
+
+def fingerprint(analysis: ArticleAnalysis) -> None:
+    """What the cross-article stages need from one article, computed where the article is: its
+    embedding (stories) and its paragraph sketches (duplicates)."""
+    from .resolve.duplicates import sketch_paragraphs
+    from .resolve.embed import embed_article
+
+    analysis.embedding = embed_article(analysis.article)
+    analysis.sketches = sketch_paragraphs(analysis.article.text)
 
 
 @dataclass
@@ -75,12 +87,47 @@ def run(
     return result
 
 
-def dossier(result: RunResult) -> dict[str, Any]:
-    """The JSON dossier of a run: per-article results plus the cross-article stages."""
-    from .resolve.entities import entities_json, resolve_entities, surname_mentions
+def _order(analyses: list[ArticleAnalysis]) -> list[ArticleAnalysis]:
+    """Cross-article stages see articles in publication order (undated last), ties by id."""
+    return sorted(analyses, key=lambda a: (a.article.published or "9999", a.article.id))
 
-    mentions = [m for a in result.analyses for m in a.mentions]
-    texts = {a.article.id: a.article.text for a in result.analyses}
+
+def cross_article(analyses: list[ArticleAnalysis]) -> dict[str, Any]:
+    """Entities, stories, duplicates (and, once events exist, claims and conflicts) across articles."""
+    from .resolve.duplicates import DuplicateIndex, duplicates_json
+    from .resolve.entities import entities_json, resolve_entities, surname_mentions
+    from .resolve.stories import StoryClusterer, article_entities, stories_json
+    from .text.normalize import key
+
+    mentions = [m for a in analyses for m in a.mentions]
+    texts = {a.article.id: a.article.text for a in analyses}
     mentions += surname_mentions(texts, mentions)
     entities = resolve_entities(mentions)
-    return build_dossier(result.analyses, entities=entities_json(entities))
+
+    stories = StoryClusterer()
+    dups = DuplicateIndex()
+    pairs = []
+    for a in _order(analyses):
+        if a.embedding is None:
+            fingerprint(a)
+        keys = [key(m.canonical or m.text) for m in a.mentions if m.type in ("PERSON", "ORG", "GPE", "LOC", "FAC")]
+        stories.add(a.article.id, a.embedding, a.article.published, article_entities(keys), a.article.title or "")
+        pairs += dups.add(a.article.id, a.article.outlet, a.sketches)
+    groups = dups.independence_groups()
+    return {
+        "entities": entities_json(entities),
+        "stories": stories_json(stories),
+        "duplicates": duplicates_json(pairs),
+        "independence": groups,
+        "story_of": dict(stories.by_article),
+    }
+
+
+def dossier(result: RunResult) -> dict[str, Any]:
+    """The JSON dossier of a run: per-article results plus the cross-article stages."""
+    cross = cross_article(result.analyses)
+    d = build_dossier(result.analyses, **{k: v for k, v in cross.items() if isinstance(v, list)})
+    for art in d["articles"]:
+        art["story"] = cross["story_of"].get(art["id"])
+        art["independence_group"] = cross["independence"].get(art["id"])
+    return d

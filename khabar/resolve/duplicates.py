@@ -1,0 +1,170 @@
+"""Near-duplicates and wire copies: articles that are not independent sources.
+
+Each paragraph (a line of eight words or more) is shingled into overlapping word 4-grams of its
+normalised words and sketched with MinHash; an LSH index finds paragraphs of earlier articles that
+share most of their shingles. From the paragraphs two articles share:
+
+* ``near_duplicate`` — the shared paragraphs cover most of the shorter article (a copy, or a
+  lightly edited version of it);
+* ``shared_wire`` — they share a substantial part of their text but each has text of its own (the
+  same agency dispatch, edited or combined with other reporting).
+
+Articles linked by either kind, or published by the same outlet, form one *independence group*:
+for corroboration they count as one source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+from ..text.normalize import key
+
+NUM_PERM = 64
+SHINGLE = 4
+MIN_PARAGRAPH_WORDS = 8
+PARAGRAPH_THRESHOLD = 0.5  # Jaccard of shingles for two paragraphs to count as shared
+NEAR_DUPLICATE_COVER = 0.7  # share of the shorter article's words in shared paragraphs
+SHARED_WIRE_COVER = 0.25
+
+_PERM_SEED = 1
+
+
+def _shingles(words: list[str]) -> set[bytes]:
+    if len(words) < SHINGLE:
+        return {" ".join(words).encode("utf-8")}
+    return {" ".join(words[i : i + SHINGLE]).encode("utf-8") for i in range(len(words) - SHINGLE + 1)}
+
+
+@dataclass
+class ParagraphSketch:
+    index: int
+    words: int
+    minhash: LeanMinHash
+
+
+def sketch_paragraphs(text: str) -> list[ParagraphSketch]:
+    """MinHash sketches of an article's paragraphs (pure; picklable; done per article)."""
+    out = []
+    for i, line in enumerate(text.split("\n")):
+        words = key(line).split()
+        if len(words) < MIN_PARAGRAPH_WORDS:
+            continue
+        m = MinHash(num_perm=NUM_PERM, seed=_PERM_SEED)
+        m.update_batch(list(_shingles(words)))
+        out.append(ParagraphSketch(i, len(words), LeanMinHash(m)))
+    return out
+
+
+@dataclass
+class _Doc:
+    id: str
+    outlet: str | None
+    words: int
+    paragraphs: dict[int, int]  # paragraph index -> words
+
+
+@dataclass
+class DuplicatePair:
+    a: str
+    b: str
+    similarity: float
+    kind: str
+    shared: list[tuple[int, int]] = field(default_factory=list)  # (paragraph in a, paragraph in b)
+
+
+class DuplicateIndex:
+    """Incremental near-duplicate detection over paragraphs (see the module doc)."""
+
+    def __init__(self) -> None:
+        self.lsh = MinHashLSH(threshold=PARAGRAPH_THRESHOLD, num_perm=NUM_PERM)
+        self.docs: dict[str, _Doc] = {}
+        self.sketches: dict[str, LeanMinHash] = {}
+        self.pairs: dict[tuple[str, str], DuplicatePair] = {}
+
+    def add(self, article_id: str, outlet: str | None, sketches: list[ParagraphSketch]) -> list[DuplicatePair]:
+        """Index one article; returns the new pairs it forms with earlier ones."""
+        doc = _Doc(article_id, outlet, sum(p.words for p in sketches), {p.index: p.words for p in sketches})
+        shared: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
+        for p in sketches:
+            for other in self.lsh.query(p.minhash):
+                oid, _, oidx = other.rpartition("#")
+                if oid == article_id:
+                    continue
+                j = p.minhash.jaccard(self.sketches[other])
+                if j >= PARAGRAPH_THRESHOLD:
+                    shared[oid].append((int(oidx), p.index, j))
+        for p in sketches:
+            name = f"{article_id}#{p.index}"
+            if name not in self.sketches:
+                self.lsh.insert(name, p.minhash)
+                self.sketches[name] = p.minhash
+        self.docs[article_id] = doc
+        new = []
+        for oid, hits in shared.items():
+            other = self.docs[oid]
+            # each paragraph counted once on each side
+            mine = {i for _, i, _ in hits}
+            theirs = {o for o, _, _ in hits}
+            cover_me = sum(doc.paragraphs[i] for i in mine) / max(doc.words, 1)
+            cover_them = sum(other.paragraphs[o] for o in theirs) / max(other.words, 1)
+            cover = max(cover_me, cover_them)
+            if cover >= NEAR_DUPLICATE_COVER:
+                kind = "near_duplicate"
+            elif cover >= SHARED_WIRE_COVER or len(hits) >= 2:
+                kind = "shared_wire"
+            else:
+                continue
+            sim = float(np.mean([j for _, _, j in hits])) * cover
+            a, b = sorted((oid, article_id))
+            pair = DuplicatePair(a, b, round(min(1.0, sim), 3), kind,
+                                 sorted((o, i) if a == oid else (i, o) for o, i, _ in hits))
+            self.pairs[(a, b)] = pair
+            new.append(pair)
+        return new
+
+    def independence_groups(self) -> dict[str, str]:
+        """Article id → group id: articles linked by copies or by outlet count as one source."""
+        parent = {a: a for a in self.docs}
+
+        def find(x: str) -> str:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        def union(x: str, y: str) -> None:
+            rx, ry = find(x), find(y)
+            if rx != ry:
+                parent[max(rx, ry)] = min(rx, ry)
+
+        for a, b in self.pairs:
+            union(a, b)
+        by_outlet: dict[str, str] = {}
+        for d in self.docs.values():
+            if d.outlet:
+                k = key(d.outlet)
+                if k in by_outlet:
+                    union(by_outlet[k], d.id)
+                else:
+                    by_outlet[k] = d.id
+        roots = sorted({find(a) for a in parent})
+        name = {r: f"g{i}" for i, r in enumerate(roots, start=1)}
+        return {a: name[find(a)] for a in parent}
+
+
+def digest(text: str) -> str:
+    """Content digest of a cleaned text (for re-ingestion checks)."""
+    return hashlib.sha256(key(text).encode("utf-8")).hexdigest()
+
+
+def duplicates_json(pairs: list[DuplicatePair]) -> list[dict]:
+    return [
+        {"articles": [p.a, p.b], "similarity": p.similarity, "kind": p.kind,
+         "shared_paragraphs": [list(x) for x in p.shared]}
+        for p in pairs
+    ]
