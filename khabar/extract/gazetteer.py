@@ -461,3 +461,30 @@ def place_kind(name: str) -> str | None:
 def place(name: str) -> Entry | None:
     """The gazetteer entry of a place name (proclitics peeled), or ``None``."""
     return lexicon().lookup(name, PLACE_TYPES)
+
+
+@lru_cache(maxsize=1)
+def countries() -> dict[str, str]:
+    """Country code → the country's canonical Arabic name (the most populous country entry)."""
+    lex = lexicon()
+    best: dict[str, tuple[int, str]] = {}
+    stack = [lex.trie]
+    while stack:
+        node = stack.pop()
+        for k, v in node.items():
+            if k is None:
+                for e in v:
+                    if e.type == "GPE" and e.kind == "country" and e.cc:
+                        if e.cc not in best or e.population > best[e.cc][0]:
+                            best[e.cc] = (e.population, e.canonical)
+            else:
+                stack.append(v)
+    return {cc: name for cc, (_, name) in best.items()}
+
+
+def capital_state(name: str) -> str | None:
+    """The canonical name of the state whose capital ``name`` is (``موسكو`` → ``روسيا``), else None."""
+    e = place(name)
+    if e is None or e.kind != "capital" or not e.cc:
+        return None
+    return countries().get(e.cc)

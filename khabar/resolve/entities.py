@@ -62,20 +62,20 @@ def _latin_for(name: str, mentions: list[Mention]) -> str:
     return to_latin(name)
 
 
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+def _merge_keys(m: Mention) -> set[tuple[str, str]]:
+    """The keys a mention merges on (always within its type)."""
+    # A mention the extractor resolved (a surname after the full name, a gazetteer place) joins by its
+    # canonical name only: a bare "كيم" must not tie two different Kims together.
+    names = {m.canonical} if m.canonical else {m.text}
+    if m.type == "PERSON" and len((m.canonical or m.text).split()) < 2:
+        names = set()  # a lone, unresolved name part is too ambiguous to merge on
+    keys = set()
+    for name in names:
+        keys.add(("key", norm_key(name)))
+        sk = skeleton(name)
+        if len(sk.replace(" ", "")) >= 3:  # too short a skeleton says nothing
+            keys.add(("skel", sk))
+    return keys
 
 
 _NAME_TOKEN = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
@@ -124,73 +124,108 @@ def surname_mentions(texts: dict[str, str], mentions: list[Mention]) -> list[Men
     return out
 
 
-def resolve_entities(mentions: Iterable[Mention]) -> list[Entity]:
-    """Merge mentions into entities (ids ``e1``, ``e2``, … in order of first appearance)."""
-    ms = list(mentions)
-    uf = _UnionFind(len(ms))
-    first: dict[tuple[str, str], int] = {}
-    for i, m in enumerate(ms):
-        # A mention the extractor resolved (a surname after the full name, a gazetteer place) joins
-        # by its canonical name only: a bare "كيم" must not tie two different Kims together.
-        names = {m.canonical} if m.canonical else {m.text}
-        if m.type == "PERSON" and len((m.canonical or m.text).split()) < 2:
-            names = set()  # a lone, unresolved name part is too ambiguous to merge on
-        keys = set()
-        for name in names:
-            keys.add(("key", norm_key(name)))
-            sk = skeleton(name)
-            if len(sk.replace(" ", "")) >= 3:  # too short a skeleton says nothing
-                keys.add(("skel", sk))
-        if not keys:
-            keys.add(("mention", f"{m.article}:{m.start}"))
-        for kind, k in keys:
-            slot = (m.type, f"{kind}:{k}")
-            if slot in first:
-                uf.union(first[slot], i)
-            else:
-                first[slot] = i
-    _join_name_parts(ms, uf)
-    groups: dict[int, list[Mention]] = defaultdict(list)
-    for i, m in enumerate(ms):
-        groups[uf.find(i)].append(m)
-    entities: list[Entity] = []
-    for n, root in enumerate(sorted(groups), start=1):
-        group = groups[root]
-        canon = Counter(m.canonical for m in group if m.canonical)
-        surfaces = Counter(m.text for m in group)
-        name = canon.most_common(1)[0][0] if canon else _longest_common(surfaces)
-        entities.append(
-            Entity(
-                id=f"e{n}",
-                type=group[0].type,
-                name=name,
-                latin=_latin_for(name, group),
-                aliases=sorted(surfaces, key=lambda s: (-surfaces[s], s)),
-                mentions=sorted(group, key=lambda m: (m.article, m.start)),
+
+class EntityResolver:
+    """Incremental entity resolution: add articles' mentions as they come; entity ids are stable
+    (when two entities turn out to be one, the older id stays)."""
+
+    def __init__(self) -> None:
+        self.mentions: list[Mention] = []
+        self.parent: list[int] = []
+        self.slots: dict[tuple[str, str, str], int] = {}
+        self.ids: dict[int, int] = {}  # root mention index -> entity number
+        self.next_id = 1
+        self.parts: dict[str, set[int]] = defaultdict(set)  # name part -> mention indices of full names
+        self.lone: list[int] = []  # lone name parts waiting for a unique owner
+        self.by_span: dict[tuple[str, int, int], int] = {}
+
+    def find(self, i: int) -> int:
+        p = self.parent
+        while p[i] != i:
+            p[i] = p[p[i]]
+            i = p[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        keep, drop = min(ra, rb), max(ra, rb)
+        self.parent[drop] = keep
+        ids = [x for x in (self.ids.pop(keep, None), self.ids.pop(drop, None)) if x is not None]
+        if ids:
+            self.ids[keep] = min(ids)
+
+    def add(self, mentions: Iterable[Mention]) -> None:
+        for m in mentions:
+            i = len(self.mentions)
+            self.mentions.append(m)
+            self.parent.append(i)
+            self.by_span[(m.article, m.start, m.end)] = i
+            keys = _merge_keys(m)
+            for kind, k in keys:
+                slot = (m.type, kind, k)
+                if slot in self.slots:
+                    self.union(self.slots[slot], i)
+                else:
+                    self.slots[slot] = i
+            if m.type == "PERSON":
+                full = m.canonical or m.text
+                parts = norm_key(full).split()
+                if len(parts) >= 2:
+                    for part in parts:
+                        self.parts[part].add(i)
+                resolved = m.canonical and norm_key(m.canonical) != norm_key(m.text)
+                if not resolved and len(m.text.split()) == 1:
+                    self.lone.append(i)
+            if self.find(i) not in self.ids:
+                self.ids[self.find(i)] = self.next_id
+                self.next_id += 1
+        self._join_lone()
+
+    def _join_lone(self) -> None:
+        """A lone name part ("يون", "صويلو") joins the one person whose full name has that part;
+        when several people share it (two Kims) it stays on its own."""
+        waiting = []
+        for i in self.lone:
+            owners = {self.find(r) for r in self.parts.get(norm_key(self.mentions[i].text), ())}
+            if len(owners) == 1:
+                self.union(owners.pop(), i)
+            elif not owners:
+                waiting.append(i)
+        self.lone = waiting
+
+    def entity_id(self, m: Mention) -> str | None:
+        i = self.by_span.get((m.article, m.start, m.end))
+        return None if i is None else f"e{self.ids[self.find(i)]}"
+
+    def entities(self) -> list[Entity]:
+        groups: dict[int, list[Mention]] = defaultdict(list)
+        for i, m in enumerate(self.mentions):
+            groups[self.find(i)].append(m)
+        out = []
+        for root, group in sorted(groups.items(), key=lambda kv: self.ids[kv[0]]):
+            canon = Counter(m.canonical for m in group if m.canonical)
+            surfaces = Counter(m.text for m in group)
+            name = canon.most_common(1)[0][0] if canon else _longest_common(surfaces)
+            out.append(
+                Entity(
+                    id=f"e{self.ids[root]}",
+                    type=group[0].type,
+                    name=name,
+                    latin=_latin_for(name, group),
+                    aliases=sorted(surfaces, key=lambda s: (-surfaces[s], s)),
+                    mentions=sorted(group, key=lambda m: (m.article, m.start)),
+                )
             )
-        )
-    return entities
+        return out
 
 
-def _join_name_parts(ms: list[Mention], uf: _UnionFind) -> None:
-    """A lone name part ("يون", "صويلو") that no extractor resolved joins the one person whose full
-    name has that part; when several people share it (two Kims) it stays on its own."""
-    owners: dict[str, set[int]] = defaultdict(set)
-    for i, m in enumerate(ms):
-        if m.type != "PERSON":
-            continue
-        full = m.canonical or m.text
-        parts = norm_key(full).split()
-        if len(parts) >= 2:
-            for p in parts:
-                owners[p].add(uf.find(i))
-    for i, m in enumerate(ms):
-        resolved = m.canonical and norm_key(m.canonical) != norm_key(m.text)
-        if m.type != "PERSON" or resolved or len(m.text.split()) != 1:
-            continue
-        roots = {uf.find(r) for r in owners.get(norm_key(m.text), ())}
-        if len(roots) == 1:
-            uf.union(roots.pop(), i)
+def resolve_entities(mentions: Iterable[Mention]) -> list[Entity]:
+    """Merge mentions into entities (batch form of ``EntityResolver``)."""
+    r = EntityResolver()
+    r.add(mentions)
+    return r.entities()
 
 
 def _longest_common(surfaces: Counter[str]) -> str:

@@ -1,0 +1,1 @@
+"""Cross-article comparison: claims, corroboration, conflicts, timeline, actor graph."""
