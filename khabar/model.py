@@ -205,3 +205,24 @@ def to_plain(obj: Any) -> Any:
     if hasattr(obj, "__dataclass_fields__"):
         return asdict(obj)
     return obj
+
+
+def mention_from_plain(d: dict[str, Any] | None) -> Mention | None:
+    return None if d is None else Mention(**d)
+
+
+def quantity_from_plain(d: dict[str, Any] | None) -> Quantity | None:
+    return None if d is None else Quantity(**d)
+
+
+def event_from_plain(d: dict[str, Any]) -> Event:
+    """An ``Event`` back from ``to_plain`` (nested mentions, quantity and attributions)."""
+    d = dict(d)
+    for k in ("actor", "recipient", "place"):
+        d[k] = mention_from_plain(d.get(k))
+    d["quantity"] = quantity_from_plain(d.get("quantity"))
+    d["attributed_to"] = [
+        Attribution(text=a["text"], mention=mention_from_plain(a.get("mention")), kind=a.get("kind", "named"))
+        for a in d.get("attributed_to") or []
+    ]
+    return Event(**d)

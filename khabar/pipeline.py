@@ -18,8 +18,13 @@ from .present.dossier import build_dossier
 
 def analyze_article(article: Article) -> ArticleAnalysis:
     """Per-article extraction over a clean article: time expressions (resolved against the
-    article's date), quantities and entity mentions, each with offsets into ``article.text``."""
+    article's date), quantities, entity mentions and events (typed, with their arguments, source
+    and modality), each with offsets into ``article.text``.
+
+    Narration is credited to the wire agency when the article credits one by name (dateline,
+    closing credit: ``(رويترز، ميزان الخبر)``), else to the outlet."""
     from .extract.entities import find_entities
+    from .extract.events import find_events, wire_name
     from .extract.quantities import find_quantities
     from .extract.times import find_times
 
@@ -29,6 +34,15 @@ def analyze_article(article: Article) -> ArticleAnalysis:
     analysis.mentions = find_entities(article.text)
     for item in (*analysis.times, *analysis.quantities, *analysis.mentions):
         item.article = article.id
+    credit = article.outlet
+    named_wires = [w for w in article.wire if w and w.lower() != "agencies"]
+    if named_wires:
+        credit = wire_name(named_wires[0]) or credit
+    analysis.events = find_events(article.text, analysis.mentions, analysis.quantities, analysis.times,
+                                  article.published, credit)
+    for n, ev in enumerate(analysis.events):
+        ev.article = article.id
+        ev.id = f"{article.id}#e{n + 1}"
     return analysis
 
 
@@ -87,47 +101,27 @@ def run(
     return result
 
 
-def _order(analyses: list[ArticleAnalysis]) -> list[ArticleAnalysis]:
-    """Cross-article stages see articles in publication order (undated last), ties by id."""
-    return sorted(analyses, key=lambda a: (a.article.published or "9999", a.article.id))
-
-
 def cross_article(analyses: list[ArticleAnalysis]) -> dict[str, Any]:
-    """Entities, stories, duplicates (and, once events exist, claims and conflicts) across articles."""
-    from .resolve.duplicates import DuplicateIndex, duplicates_json
-    from .resolve.entities import entities_json, resolve_entities, surname_mentions
-    from .resolve.stories import StoryClusterer, article_entities, stories_json
-    from .text.normalize import key
+    """Entities, stories, duplicates, claims, conflicts, timeline and the actor graph across articles."""
+    from .compare.engine import CrossArticle, publication_order
 
-    mentions = [m for a in analyses for m in a.mentions]
-    texts = {a.article.id: a.article.text for a in analyses}
-    mentions += surname_mentions(texts, mentions)
-    entities = resolve_entities(mentions)
-
-    stories = StoryClusterer()
-    dups = DuplicateIndex()
-    pairs = []
-    for a in _order(analyses):
+    ordered = publication_order(analyses)
+    for a in ordered:
         if a.embedding is None:
             fingerprint(a)
-        keys = [key(m.canonical or m.text) for m in a.mentions if m.type in ("PERSON", "ORG", "GPE", "LOC", "FAC")]
-        stories.add(a.article.id, a.embedding, a.article.published, article_entities(keys), a.article.title or "")
-        pairs += dups.add(a.article.id, a.article.outlet, a.sketches)
-    groups = dups.independence_groups()
-    return {
-        "entities": entities_json(entities),
-        "stories": stories_json(stories),
-        "duplicates": duplicates_json(pairs),
-        "independence": groups,
-        "story_of": dict(stories.by_article),
-    }
+    engine = CrossArticle()
+    engine.add(ordered)
+    return engine.results()
 
 
 def dossier(result: RunResult) -> dict[str, Any]:
     """The JSON dossier of a run: per-article results plus the cross-article stages."""
     cross = cross_article(result.analyses)
     d = build_dossier(result.analyses, **{k: v for k, v in cross.items() if isinstance(v, list)})
+    d["graph"] = cross["graph"]
     for art in d["articles"]:
         art["story"] = cross["story_of"].get(art["id"])
         art["independence_group"] = cross["independence"].get(art["id"])
+        for message in cross["stale"].get(art["id"], []):
+            art["warnings"].append({"code": "stale_date", "message": message})
     return d

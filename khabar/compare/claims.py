@@ -99,21 +99,29 @@ class Claim:
         return "corroborated" if self.independent_sources >= 2 else "single_source"
 
 
+# Head nouns that say only what kind of act an object is ("an agreement on …", "providing …"): the
+# word after them tells one object from another.
+_GENERIC_HEADS = {key(w) for w in (
+    "اتفاق", "اتفاقية", "اتفاقيات", "اتفاقات", "معاهدة", "معاهدات", "مذكرة", "تفاهم", "صفقة", "تقديم", "إرسال", "نقل",
+    "حول", "بشأن", "على", "من", "في", "عن", "إلى", "مع", "جديد", "جديدة", "كل", "أي", "تنص", "تتعلق",
+)}
+
+
 def object_key(text: str | None, unit: str | None = None) -> str | None:
-    """The kind of thing an event is about: a quantity's unit, else the head word of its object."""
+    """The kind of thing an event is about: a quantity's unit, else the first telling word of its
+    object (generic heads such as اتفاقية or تقديم skipped), crudely stemmed."""
     if unit:
         return unit
     if not text:
         return None
-    words = [w for w in key(text).split() if len(w) > 2]
-    if not words:
-        return None
-    head = words[0]
-    for prefix in ("وال", "بال", "لل", "ال", "و", "ب"):
-        if head.startswith(prefix) and len(head) - len(prefix) >= 3:
-            head = head[len(prefix):]
-            break
-    return head[:5]  # a crude stem: صواريخ/صاروخ stay apart, but قذائف/قذيفة … are unit-matched above
+    for w in key(text).replace("“", " ").replace("”", " ").split():
+        for prefix in ("وال", "بال", "لل", "ال", "و", "ب"):
+            if w.startswith(prefix) and len(w) - len(prefix) >= 3:
+                w = w[len(prefix):]
+                break
+        if len(w) > 2 and w not in _GENERIC_HEADS:
+            return w[:5]  # a crude stem: صواريخ/صاروخ stay apart, but قذائف/قذيفة … are unit-matched above
+    return None
 
 
 def _compatible_dates(a: str | None, b: str | None) -> bool:
@@ -133,8 +141,8 @@ def _conflicting_dates(a: str, b: str) -> bool:
 
 def _interval(q: dict[str, Any]) -> tuple[float, float] | None:
     v, lo, hi, qual = q.get("value"), q.get("min"), q.get("max"), q.get("qualifier") or "exact"
-    if qual == "projected":
-        return None
+    if qual in ("projected", "dozens", "hundreds", "thousands", "millions", "billions", "trillions", "few"):
+        return None  # a projection or a vague amount ("آلاف الجنود") contradicts no figure
     if qual in ("about", "approximately") and v is not None:
         return (0.85 * v, 1.15 * v)
     lo = lo if lo is not None else (v if qual not in ("up_to", "less_than") else 0.0)
@@ -164,12 +172,20 @@ class ClaimBuilder:
         self._conflict_no = 0
 
     def signature(self, e: ClaimEvent) -> tuple | None:
-        if e.type not in CLAIM_TYPES or not (e.actor or e.recipient):
+        if e.type not in CLAIM_TYPES:
             return None
         if e.type in ("VISIT", "MEET", "AGREE"):
             # a visit or a meeting is the same whichever side the sentence starts with
-            parties = tuple(sorted(x for x in (e.actor, e.recipient or e.place) if x))
-            return (e.type, parties)
+            parties = tuple(sorted({x for x in (e.actor, e.recipient or e.place) if x}))
+            if e.type == "AGREE":
+                # an agreement is known by what it is about ("الشراكة الاستراتيجية") as much as by its
+                # parties, which sentences often leave implicit ("وقع البلدان")
+                if not parties and not e.object_key:
+                    return None
+                return (e.type, parties, e.object_key)
+            return (e.type, parties) if parties else None
+        if not (e.actor or e.recipient):
+            return None
         return (e.type, e.actor, e.recipient, e.object_key)
 
     def add(self, events: list[ClaimEvent]) -> None:

@@ -86,6 +86,19 @@ class DuplicateIndex:
         self.sketches: dict[str, LeanMinHash] = {}
         self.pairs: dict[tuple[str, str], DuplicatePair] = {}
 
+    def __getstate__(self) -> dict:
+        # the LSH index holds bound methods; it is rebuilt from the sketches when the state is loaded
+        state = dict(self.__dict__)
+        del state["lsh"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.lsh = MinHashLSH(threshold=PARAGRAPH_THRESHOLD, num_perm=NUM_PERM)
+        with self.lsh.insertion_session() as session:
+            for name, mh in self.sketches.items():
+                session.insert(name, mh)
+
     def add(self, article_id: str, outlet: str | None, sketches: list[ParagraphSketch]) -> list[DuplicatePair]:
         """Index one article; returns the new pairs it forms with earlier ones."""
         doc = _Doc(article_id, outlet, sum(p.words for p in sketches), {p.index: p.words for p in sketches})

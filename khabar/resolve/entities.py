@@ -81,48 +81,64 @@ def _merge_keys(m: Mention) -> set[tuple[str, str]]:
 _NAME_TOKEN = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
 
 
-def surname_mentions(texts: dict[str, str], mentions: list[Mention]) -> list[Mention]:
-    """Mentions of people by surname alone in articles that never give the full name.
+class SurnameIndex:
+    """People's last names, for mentions by surname alone in articles that never give the full name.
 
-    A person's last name (from a full name found anywhere in the corpus, owned by that one person
-    only, four letters or more) is a mention wherever it stands alone as a word (with a
-    conjunction or preposition clitic at most) outside any other mention.
+    A person's last name (from a full name found anywhere so far, owned by that one person only,
+    four letters or more, not an ال-word) is a mention wherever it stands alone as a word (with a
+    conjunction or preposition clitic at most) outside any other mention. Incremental: ``learn``
+    full names as articles come, ``scan`` each new article.
     """
-    from ..text.tokens import bases
 
-    owners: dict[str, set[str]] = defaultdict(set)
-    full_of: dict[str, Mention] = {}
-    for m in mentions:
-        if m.type != "PERSON":
-            continue
-        full = m.canonical or m.text
-        parts = full.split()
-        if len(parts) >= 2 and len(norm_key(parts[-1])) >= 4 and not norm_key(parts[-1]).startswith("ال"):
-            last = norm_key(parts[-1])
-            owners[last].add(norm_key(full))
-            full_of.setdefault(last, m)
-    surnames = {k: full_of[k] for k, v in owners.items() if len(v) == 1}
-    if not surnames:
-        return []
-    covered: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for m in mentions:
-        covered[m.article].append((m.start, m.end))
-    out: list[Mention] = []
-    for aid, text in texts.items():
-        spans = covered.get(aid, [])
+    def __init__(self) -> None:
+        self.owners: dict[str, set[str]] = defaultdict(set)
+        self.source: dict[str, Mention] = {}
+
+    def learn(self, mentions: Iterable[Mention]) -> None:
+        for m in mentions:
+            if m.type != "PERSON":
+                continue
+            full = m.canonical or m.text
+            parts = full.split()
+            last = norm_key(parts[-1]) if parts else ""
+            if len(parts) >= 2 and len(last) >= 4 and not last.startswith("ال"):
+                self.owners[last].add(norm_key(full))
+                self.source.setdefault(last, m)
+
+    def scan(self, article_id: str, text: str, mentions: list[Mention]) -> list[Mention]:
+        from ..text.tokens import bases
+
+        spans = [(m.start, m.end) for m in mentions]
+        out: list[Mention] = []
         for tm in _NAME_TOKEN.finditer(text):
             for prefix, base in bases(norm_key(tm.group()))[:4]:
-                if base in surnames and prefix in ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل"):
-                    start, end = tm.start() + len(prefix), tm.end()
-                    if any(s <= start < e or s < end <= e for s, e in spans):
-                        break
-                    src = surnames[base]
-                    out.append(Mention(start, end, text[start:end], "PERSON", key=norm_key(src.canonical or src.text),
-                                       canonical=src.canonical or src.text, latin=src.latin, source="surname",
-                                       article=aid))
+                if prefix not in ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل"):
+                    continue
+                owners = self.owners.get(base)
+                if not owners or len(owners) != 1:
+                    continue
+                start, end = tm.start() + len(prefix), tm.end()
+                if any(s <= start < e or s < end <= e for s, e in spans):
                     break
-    return out
+                src = self.source[base]
+                out.append(Mention(start, end, text[start:end], "PERSON", key=norm_key(src.canonical or src.text),
+                                   canonical=src.canonical or src.text, latin=src.latin, source="surname",
+                                   article=article_id))
+                break
+        return out
 
+
+def surname_mentions(texts: dict[str, str], mentions: list[Mention]) -> list[Mention]:
+    """Batch form of ``SurnameIndex``: every article scanned with every full name known."""
+    index = SurnameIndex()
+    index.learn(mentions)
+    by_article: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        by_article[m.article].append(m)
+    out: list[Mention] = []
+    for aid, text in texts.items():
+        out += index.scan(aid, text, by_article.get(aid, []))
+    return out
 
 
 class EntityResolver:

@@ -1,0 +1,205 @@
+"""The cross-article engine: entities, stories, duplicates, claims, conflicts, timeline, actor graph.
+
+``CrossArticle`` is incremental: ``add`` articles' analyses as they come (a batch run adds them all
+in publication order; the store adds each ingest's new articles to the state it kept), and
+``results`` gives the dossier's cross-article arrays at any time. Entities, stories and duplicate
+detection are updated in place (their ids are stable); claims, conflicts, the timeline and the
+graph are rebuilt from the events, which is cheap. What is kept per article is its metadata, its
+mentions and its events — not its text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import Article, ArticleAnalysis, Event, Mention
+from ..resolve.duplicates import DuplicateIndex, DuplicatePair, duplicates_json
+from ..resolve.entities import EntityResolver, SurnameIndex, entities_json
+from ..resolve.stories import StoryClusterer, article_entities, stories_json
+from ..text.normalize import key
+from .claims import TYPE_AR, ClaimBuilder, ClaimEvent, claims_json, object_key
+from .graph import build_graph
+
+STORY_ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "FAC")
+
+
+@dataclass
+class ArticleMeta:
+    id: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    wire: list[str]
+
+
+def publication_order(analyses: list[ArticleAnalysis]) -> list[ArticleAnalysis]:
+    """The order the engine sees a batch in: publication date (undated last), then id."""
+    return sorted(analyses, key=lambda a: (a.article.published or "9999", a.article.id))
+
+
+class CrossArticle:
+    """Incremental cross-article state (see the module doc)."""
+
+    def __init__(self) -> None:
+        self.resolver = EntityResolver()
+        self.surnames = SurnameIndex()
+        self.stories = StoryClusterer()
+        self.dups = DuplicateIndex()
+        self.pairs: list[DuplicatePair] = []
+        self.meta: dict[str, ArticleMeta] = {}
+        self.events: dict[str, list[Event]] = {}
+        self.order: list[str] = []
+
+    def __contains__(self, article_id: str) -> bool:
+        return article_id in self.meta
+
+    def add(self, analyses: list[ArticleAnalysis]) -> None:
+        """Add articles (in the given order); each needs its embedding and sketches computed."""
+        for a in analyses:
+            art = a.article
+            if art.id in self.meta:
+                continue
+            self.surnames.learn(a.mentions)
+            mentions = list(a.mentions) + self.surnames.scan(art.id, art.text, a.mentions)
+            self.resolver.add(mentions)
+            keys = [key(m.canonical or m.text) for m in mentions if m.type in STORY_ENTITY_TYPES]
+            self.stories.add(art.id, a.embedding, art.published, article_entities(keys), art.title or "")
+            self.pairs += self.dups.add(art.id, art.outlet, a.sketches)
+            self.meta[art.id] = ArticleMeta(art.id, art.title, art.outlet, art.published, list(art.wire))
+            self.events[art.id] = list(a.events)
+            self.order.append(art.id)
+
+    # ------------------------------------------------------------------------------------ results
+    def results(self) -> dict[str, Any]:
+        groups = self.dups.independence_groups()
+        entities = entities_json(self.resolver.entities())
+        states = _StateEntities(entities)
+        events, claim_events = [], []
+        for aid in self.order:
+            meta = self.meta[aid]
+            for ev in self.events[aid]:
+                ev.id = f"v{len(events) + 1}"
+                d, ce = self._event_json(ev, meta, states, groups.get(aid, aid))
+                events.append(d)
+                claim_events.append(ce)
+        builder = ClaimBuilder()
+        builder.add(claim_events)
+        builder.finish()
+        names = {e["id"]: e["name"] for e in entities}
+        claims, conflicts, timeline = claims_json(builder, names)
+        in_claim = {v: c["id"] for c in claims for v in c["events"]}
+        story_of = dict(self.stories.by_article)
+        for c in claims:
+            c["story"] = story_of.get(c["articles"][0]) if c["articles"] else None
+        for k in conflicts:
+            k["story"] = next((c["story"] for c in claims if c["id"] == k.get("claim")), None)
+        for ev in events:
+            ev["claim"] = in_claim.get(ev["id"])
+            ev["story"] = story_of.get(ev["article"])
+            if ev["claim"] is None and ev["date"] and ev.get("date_source") == "text" and ev["type"] != "STATEMENT":
+                timeline.append({"date": ev["date"], "claim": None, "event": ev["id"], "summary": _event_summary(ev, names)})
+        timeline.sort(key=lambda t: (t["date"], t["claim"] or "", t["event"] or ""))
+        graph = build_graph(claims, {e["id"]: e for e in events}, {e["id"]: e for e in entities})
+        return {
+            "entities": entities,
+            "stories": stories_json(self.stories),
+            "duplicates": duplicates_json(self.pairs),
+            "events": events,
+            "claims": claims,
+            "conflicts": conflicts,
+            "timeline": timeline,
+            "graph": graph,
+            "independence": groups,
+            "story_of": story_of,
+            "stale": dict(builder.stale_articles()),
+        }
+
+    def _event_json(self, ev: Event, meta: ArticleMeta, states: _StateEntities, group: str):
+        """An Event in the dossier's shape (entity ids) and the comparison's view of it."""
+        resolver = self.resolver
+
+        def ent(m: Mention | None, state: str | None) -> str | None:
+            if state:
+                return states.id_of(state)
+            return resolver.entity_id(m) if m is not None else None
+
+        actor = ent(ev.actor, ev.actor_state or _capital_of(ev.actor))
+        recipient = ent(ev.recipient, ev.recipient_state or _capital_of(ev.recipient))
+        place = resolver.entity_id(ev.place) if ev.place is not None else None
+        # For matching claims a capital is its state: "visited Pyongyang" and "visited North Korea" agree.
+        place_state = _capital_of(ev.place)
+        claim_place = states.id_of(place_state) if place_state else place
+        q = ev.quantity
+        quantity = None if q is None else {
+            "value": q.value, "min": q.min, "max": q.max, "unit": q.unit, "qualifier": q.qualifier, "text": q.text,
+        }
+        attributed = [
+            {"entity": resolver.entity_id(at.mention) if at.mention is not None else None, "text": at.text,
+             "kind": at.kind}
+            for at in ev.attributed_to or []
+        ] or [{"entity": None, "text": meta.outlet or "the outlet", "kind": "outlet"}]
+        d = {
+            "id": ev.id, "type": ev.type, "subtype": ev.subtype, "article": meta.id,
+            "start": ev.start, "end": ev.end, "text": ev.text,
+            "trigger": {"text": ev.trigger, "start": ev.trigger_start, "end": ev.trigger_end},
+            "actor": actor, "actor_mention": _mention_json(ev.actor),
+            "recipient": recipient, "recipient_mention": _mention_json(ev.recipient),
+            "object": ev.object, "quantity": quantity, "date": ev.date, "date_source": ev.date_source,
+            "place": place, "place_mention": _mention_json(ev.place),
+            "attributed_to": attributed, "modality": ev.modality,
+        }
+        ce = ClaimEvent(
+            id=ev.id, type=ev.type, article=meta.id, start=ev.start, end=ev.end, actor=actor, recipient=recipient,
+            place=claim_place, object_key=object_key(ev.object, q.unit if q else None), object=ev.object,
+            quantity=quantity, date=ev.date, date_from_text=ev.date_source == "text", modality=ev.modality,
+            published=meta.published, group=group, outlet=meta.outlet,
+        )
+        return d, ce
+
+
+class _StateEntities:
+    """Entity ids of states by name; a state named only through its capital gets an entity of its own."""
+
+    def __init__(self, entities: list[dict[str, Any]]) -> None:
+        self.entities = entities
+        self.by_name = {key(e["name"]): e["id"] for e in entities if e["type"] == "GPE"}
+        self.next = 1 + max((int(e["id"][1:]) for e in entities), default=0)
+
+    def id_of(self, name: str) -> str:
+        from ..extract.gazetteer import place
+        from ..text.translit import to_latin
+
+        k = key(name)
+        if k not in self.by_name:
+            entry = place(name)
+            eid = f"e{self.next}"
+            self.next += 1
+            latin = getattr(entry, "english", None) or to_latin(name)
+            self.entities.append({"id": eid, "type": "GPE", "name": name, "latin": latin, "aliases": [], "mentions": []})
+            self.by_name[k] = eid
+        return self.by_name[k]
+
+
+def _capital_of(m: Mention | None) -> str | None:
+    """The state a capital city mention stands for (GPE mentions only)."""
+    if m is None or m.type != "GPE":
+        return None
+    from ..extract.gazetteer import capital_state
+
+    return capital_state(m.canonical or m.text)
+
+
+def _mention_json(m: Mention | None) -> dict[str, Any] | None:
+    return None if m is None else {"text": m.text, "start": m.start, "end": m.end}
+
+
+def _event_summary(ev: dict[str, Any], names: dict[str, str]) -> str:
+    parts = [names.get(ev["actor"] or "", ""), TYPE_AR.get(ev["type"], ev["type"]), ev.get("object") or ""]
+    if ev.get("recipient"):
+        parts.append("← " + names.get(ev["recipient"], ""))
+    return " ".join(p for p in parts if p)
+
+
+def article_meta(article: Article) -> ArticleMeta:
+    return ArticleMeta(article.id, article.title, article.outlet, article.published, list(article.wire))
