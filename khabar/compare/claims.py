@@ -93,6 +93,14 @@ class Claim:
         return max(dated, key=lambda d: (sum(1 for x in dated if x.startswith(d) or d.startswith(x)), len(d)))
 
     @property
+    def text_date(self) -> str | None:
+        """The claim's date as the texts state it (not inferred from page dates)."""
+        dated = [e.date for e in self.events if e.date and e.date_from_text]
+        if not dated:
+            return None
+        return max(dated, key=lambda d: (sum(1 for x in dated if x.startswith(d) or d.startswith(x)), len(d)))
+
+    @property
     def status(self) -> str:
         if self.conflicts:
             return "conflicting"
@@ -195,7 +203,8 @@ class ClaimBuilder:
                 continue
             target = None
             for c in self.by_signature[sig]:
-                if all(_compatible_dates(e.date, x.date) for x in c.events if x.date_from_text or not e.date_from_text):
+                # only dates the texts state can keep events apart; a page date is a weak hint
+                if not e.date_from_text or all(_compatible_dates(e.date, x.date) for x in c.events if x.date_from_text):
                     target = c
                     break
             if target is None:
@@ -209,11 +218,15 @@ class ClaimBuilder:
         for sig, claims in self.by_signature.items():
             merged: list[Claim] = []
             for c in claims:
-                other = next((m for m in merged if c.date and m.date and _conflicting_dates(c.date, m.date)), None)
+                other = next((m for m in merged if c.text_date and m.text_date
+                              and _conflicting_dates(c.text_date, m.text_date)), None)
                 if other is None:
                     merged.append(c)
                     continue
-                self._conflict(other, "date", [(other.date, other.events), (c.date, c.events)])
+                # evidence: the events that state each date, not those dated by their page
+                mine = [e for e in other.events if e.date_from_text]
+                theirs = [e for e in c.events if e.date_from_text]
+                self._conflict(other, "date", [(other.text_date, mine), (c.text_date, theirs)])
                 other.events.extend(c.events)
                 c.events = []
             self.by_signature[sig] = merged

@@ -116,6 +116,7 @@ def _run_analyze(
     timeout: float,
     max_bytes: int,
     quiet: bool,
+    html_out: Optional[str] = None,
 ) -> int:
     from ..ingest.sources import IngestOptions
     from ..pipeline import dossier, run
@@ -131,14 +132,25 @@ def _run_analyze(
     finally:
         reporter.close()
     seconds = time.perf_counter() - t0
-    out_console = err if json_out == "-" else Console(highlight=False)
+    out_console = err if "-" in (json_out, html_out) else Console(highlight=False)
     if not result.analyses:
         err.print(f"[red]nothing could be analysed[/] ({len(result.errors)} source(s) skipped)")
         return 2
+    d = dossier(result) if (json_out or html_out) else None
     if json_out:
-        write_json(dossier(result), json_out)
+        write_json(d, json_out)
         if json_out != "-":
             out_console.print(f"wrote {json_out}")
+    if html_out:
+        from .report import render_report
+
+        if html_out == "-":
+            sys.stdout.write(render_report(d))
+        else:
+            html_path = Path(html_out)
+            html_path.parent.mkdir(parents=True, exist_ok=True)
+            html_path.write_text(render_report(d), encoding="utf-8")
+            out_console.print(f"wrote {html_out}")
     if not quiet:
         _summary(result, seconds, out_console)
     return 0
@@ -148,6 +160,9 @@ def _run_analyze(
 def analyze(
     sources: Annotated[list[str], typer.Argument(help="Files, folders (recursive), URLs, feeds, JSONL/CSV corpora.")],
     json_out: Annotated[Optional[str], typer.Option("--json", help="Write the JSON dossier here ('-' for stdout).")] = None,
+    html_out: Annotated[
+        Optional[str], typer.Option("--html", help="Write the self-contained HTML report here (opens offline).")
+    ] = None,
     field: Annotated[
         list[str], typer.Option("--field", help="Corpus field override NAME=COLUMN, e.g. --field text=content.")
     ] = [],  # noqa: B006 - Typer needs a literal default
@@ -157,8 +172,8 @@ def analyze(
     max_bytes: Annotated[int, typer.Option(help="Size cap for one page or file, in bytes.")] = 10_000_000,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary.")] = False,
 ) -> None:
-    """Analyse articles and write the JSON dossier."""
-    raise typer.Exit(_run_analyze(sources, json_out, field, allow_private, offline, timeout, max_bytes, quiet))
+    """Analyse articles and write the JSON dossier (and/or the HTML report)."""
+    raise typer.Exit(_run_analyze(sources, json_out, field, allow_private, offline, timeout, max_bytes, quiet, html_out))
 
 
 def example_corpus() -> Path:
@@ -182,6 +197,114 @@ def demo(
         raise typer.Exit(2) from None
     err.print(f"analysing the example corpus in {corpus}")
     raise typer.Exit(_run_analyze([str(corpus)], out, [], False, True, 15.0, 10_000_000, False))
+
+
+DbOption = Annotated[
+    Optional[str],
+    typer.Option("--db", help="SQLite file or postgresql:// URL (default: $KHABAR_DB or ~/.local/share/khabar/khabar.db)."),
+]
+
+
+@app.command()
+def ingest(
+    sources: Annotated[list[str], typer.Argument(help="Files, folders, URLs, feeds, corpora to add to the store.")],
+    db: DbOption = None,
+    field: Annotated[list[str], typer.Option("--field", help="Corpus field override NAME=COLUMN.")] = [],  # noqa: B006
+    allow_private: Annotated[bool, typer.Option(help="Allow URLs on private and loopback addresses.")] = False,
+    offline: Annotated[bool, typer.Option(help="Never use the network.")] = False,
+    timeout: Annotated[float, typer.Option(help="Seconds per HTTP request.")] = 15.0,
+    batch: Annotated[int, typer.Option(help="Articles per transaction.")] = 20,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary.")] = False,
+) -> None:
+    """Add articles to the store; the same text twice is stored once. Cross-article results update."""
+    from ..ingest.sources import IngestOptions
+    from ..pipeline import iter_results
+    from ..store import Store
+
+    store = Store(db)
+    opts = IngestOptions(allow_private=allow_private, offline=offline, timeout=timeout, fields=_parse_fields(field))
+    reporter = _Reporter(quiet)
+    added = dupes = errors = 0
+    pending = []
+    t0 = time.perf_counter()
+
+    def flush() -> None:
+        nonlocal added, dupes
+        if pending:
+            out = store.add(pending)
+            added += len(out["added"])
+            dupes += len(out["duplicates"])
+            pending.clear()
+
+    try:
+        for item in iter_results(sources, opts):
+            reporter(item)
+            if isinstance(item, SourceError):
+                errors += 1
+                continue
+            pending.append(item)
+            if len(pending) >= batch:
+                flush()
+        flush()
+    finally:
+        reporter.close()
+    counts = store.counts()
+    if not quiet:
+        table = Table(title="khabar: ingest", show_header=False, title_justify="left")
+        table.add_column("what", style="bold")
+        table.add_column("value")
+        table.add_row("added", str(added))
+        table.add_row("already stored", str(dupes))
+        table.add_row("skipped sources", str(errors))
+        table.add_row("store", f"{counts['articles']} articles, {counts['stories']} stories, {counts['claims']} claims, "
+                      f"{counts['conflicts']} conflicts")
+        table.add_row("time", f"{time.perf_counter() - t0:.1f} s")
+        Console(highlight=False).print(table)
+    raise typer.Exit(0 if added or dupes else 2)
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    token: Annotated[Optional[str], typer.Option(help="Bearer token required on writes (or $KHABAR_TOKEN).")] = None,
+    allow_private: Annotated[bool, typer.Option(help="Let POSTed URLs reach private and loopback addresses.")] = False,
+) -> None:
+    """Serve the HTTP API and the web UI over a store."""
+    import uvicorn
+
+    from ..store import Store
+    from .api import create_app
+
+    store = Store(db)
+    err.print(f"khabar {__version__} on http://{host}:{port}/ (store: {store.url.split('://')[0]})")
+    uvicorn.run(create_app(store, token=token, allow_private=allow_private), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def export(
+    story: Annotated[Optional[str], typer.Option("--story", help="Story id (default: the whole store).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="json, csv, graphml or html.")] = "json",
+    out: Annotated[Optional[str], typer.Option("--out", "-o", help="File (csv: a folder) to write; default stdout.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Export a story (or the whole store): JSON dossier, CSV tables, GraphML actor graph, HTML report."""
+    from ..store import Store
+    from . import exports
+
+    store = Store(db)
+    d = store.dossier(story)
+    if story and not d["stories"]:
+        err.print(f"[red]no story {story!r} in the store[/]")
+        raise typer.Exit(2)
+    try:
+        written = exports.write(d, fmt, out)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from None
+    for path in written:
+        err.print(f"wrote {path}")
 
 
 @app.command()

@@ -1,42 +1,136 @@
 """Stories: articles clustered by meaning and shared entities within a time window, incrementally.
 
-Each story keeps a centroid of its articles' embeddings, the entities its articles name most, and
-its date range. A new article joins the story it is most similar to when
+Each story keeps the sum of its articles' embeddings (its centroid is that sum normalised), the
+entities its articles name most, and its date range. A new article joins the story it is most
+similar to when
 
-    score = cosine(article, centroid) + ENTITY_WEIGHT * overlap(article entities, story entities)
+    score = cosine(article, centroid) + entity_weight * overlap(article entities, story entities)
 
 clears a threshold that rises with the time between the article and the story (an article a day
 after the story's last one needs less to join than one three months later); otherwise it starts a
 new story. Memory grows with the number of stories, not of articles (the article ids aside), and
 new articles join existing stories without recomputing them.
+
+Entity overlap is weighted: an entity that many stories name (a country in every Gulf story, the
+American president) says little about which story an article belongs to, so each entity counts
+with an inverse story frequency, ``log(1 + stories / stories naming it)``, counted over the stories
+the clusterer holds (a bounded table: stories remember only their heaviest entities).
+
+Parameters are in :class:`StoryParams`; the module constants are the tuned defaults
+(``bench/stories.py`` measures them against hand-labelled article pairs, see docs/stories.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import zlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 
-THRESHOLD = 0.50  # cosine (+ entity bonus) to join a story published the same week
-GAP_PENALTY = 0.10  # added to the threshold per 30 days between article and story
+from ..text.normalize import key
+
+THRESHOLD = 0.50  # cosine (+ entity bonus) to join a story published within the grace period
+GAP_GRACE_DAYS = 7  # no extra threshold for an article this close to the story's date range
+GAP_PENALTY = 0.10  # added to the threshold per 30 days beyond the grace period
 MAX_GAP_DAYS = 180  # beyond this an article never joins a story
 ENTITY_WEIGHT = 0.25
-STORY_ENTITIES = 12  # entities a story remembers
+ENTITY_IDF = False  # weight shared entities by their inverse story frequency
+STORY_ENTITIES = 12  # entities a story is matched by
 ARTICLE_ENTITIES = 8  # entities an article is matched by
+SIZE_PENALTY = 0.0  # added to the threshold per log2 of the story's size
+LEX_WEIGHT = 0.0  # share of the word-overlap similarity in the score, for articles given their terms
+LEX_DIM = 512  # the word vectors are sketched (hashed, signed) into this many dimensions
+LEX_BUCKETS = 1 << 18  # document-frequency table (hashed): fixed memory whatever the vocabulary
+LEX_PRIOR_DOCS = 200  # pseudo-documents in the idf, so that a small run does not over-trust its counts
+TERM_WORDS = 150  # an article's terms come from its first words (headline and lead)
+MERGE_THRESHOLD = 0.0  # merge two stories whose centroids (+ entity bonus) clear this (0: never)
+HALF_LIFE_DAYS = 0.0  # an article's weight in its story's centroid halves every this many days (0: never)
+
+
+@dataclass(frozen=True)
+class StoryParams:
+    threshold: float = THRESHOLD
+    gap_grace_days: int = GAP_GRACE_DAYS
+    gap_penalty: float = GAP_PENALTY
+    max_gap_days: int = MAX_GAP_DAYS
+    entity_weight: float = ENTITY_WEIGHT
+    entity_idf: bool = ENTITY_IDF
+    story_entities: int = STORY_ENTITIES
+    article_entities: int = ARTICLE_ENTITIES
+    size_penalty: float = SIZE_PENALTY
+    half_life_days: float = HALF_LIFE_DAYS
+    merge_threshold: float = MERGE_THRESHOLD
+    lex_weight: float = LEX_WEIGHT
+
+    def with_(self, **changes) -> StoryParams:
+        """A copy with some values changed (names as in the dataclass, values converted)."""
+        types = {f.name: type(getattr(self, f.name)) for f in fields(self)}
+        conv = {}
+        for k, v in changes.items():
+            if k not in types:
+                raise KeyError(f"unknown story parameter {k!r} (known: {', '.join(types)})")
+            t = types[k]
+            conv[k] = (str(v).lower() in ("1", "true", "yes")) if t is bool and isinstance(v, str) else t(v)
+        return replace(self, **conv)
 
 
 def _date(s: str | None) -> dt.date | None:
     if not s:
         return None
-    parts = [int(p) for p in s.split("-")]
+    try:
+        parts = [int(p) for p in s[:10].split("-")]
+    except ValueError:
+        return None
     while len(parts) < 3:
         parts.append(1)
     try:
         return dt.date(*parts[:3])
     except ValueError:
         return None
+
+
+_PREFIXES = ("وال", "فال", "بال", "كال", "لل", "ال")
+_PUNCT = "\"'“”«»()[]{}<>.,;:!?%-–—…/\\|#*_=+~`^&@$"
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    text = resources.files("khabar.data").joinpath("function_words.txt").read_text(encoding="utf-8")
+    words = set()
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            words.update(key(line).split())
+    return frozenset(words)
+
+
+@lru_cache(maxsize=200_000)
+def _term(tok: str) -> str:
+    tok = tok.strip(_PUNCT)
+    for pre in _PREFIXES:
+        if tok.startswith(pre) and len(tok) - len(pre) >= 3:
+            return tok[len(pre):]
+    return tok
+
+
+def article_terms(text: str, words: int = TERM_WORDS) -> list[str]:
+    """The content words of an article's opening (headline and lead), normalised, in order: what
+    the word-overlap part of the score compares. Function words and words under three letters go."""
+    fw = _function_words()
+    out = []
+    for tok in key(" ".join(text.split()[:words])).split():
+        t = _term(tok)
+        if len(t) >= 3 and t not in fw and tok not in fw:
+            out.append(t)
+    return out
+
+
+def _hash(term: str) -> int:
+    return zlib.crc32(term.encode("utf-8"))
 
 
 @dataclass
@@ -49,6 +143,9 @@ class Story:
     last: dt.date | None = None
     titles: list[tuple[float, str]] = field(default_factory=list)  # (similarity to centroid at join, title)
     updated: int = 0  # insertion counter of the last article (newest activity first)
+    top: frozenset[str] = frozenset()  # the entities the story is matched by
+    row: int = -1  # the story's row in the clusterer's centroid matrix
+    lex_sum: np.ndarray | None = None  # sum of its articles' word vectors (articles given terms only)
 
     @property
     def centroid(self) -> np.ndarray:
@@ -67,56 +164,303 @@ class Story:
         return min(abs((d - self.first).days), abs((d - (self.last or self.first)).days))
 
 
-def _overlap(a: set[str], b: Counter[str]) -> float:
-    if not a or not b:
-        return 0.0
-    top = {k for k, _ in b.most_common(STORY_ENTITIES)}
-    return len(a & top) / min(len(a), len(top))
-
-
 class StoryClusterer:
-    """Incremental story clustering (see the module doc)."""
+    """Incremental story clustering (see the module doc).
 
-    def __init__(self, threshold: float = THRESHOLD, prefix: str = "s") -> None:
-        self.threshold = threshold
+    The centroids of all stories are rows of one matrix, so placing an article costs one
+    matrix-vector product plus the entity overlap of the few stories that could still clear the
+    threshold. With ``merge_threshold`` set, the story an article joined is then compared with the
+    other stories the same way (centroid to centroid, entities to entities, date range to date
+    range) and merged into one that now clears that threshold: stories that started apart and grew
+    together become one, without going back over their articles.
+    """
+
+    def __init__(self, threshold: float | None = None, prefix: str = "s", params: StoryParams | None = None) -> None:
+        self.params = params or StoryParams()
+        if threshold is not None:
+            self.params = self.params.with_(threshold=threshold)
         self.prefix = prefix
         self.stories: list[Story] = []
         self.by_article: dict[str, str] = {}
         self._tick = 0
+        self._next = 0  # stories ever started (ids stay unique when stories merge)
+        self._lex_df = np.zeros(LEX_BUCKETS, dtype=np.uint32)  # articles with terms, per hashed term
+        self._lex_n = 0  # articles given terms so far
+        self._reset_index(0)
+
+    @property
+    def threshold(self) -> float:
+        return self.params.threshold
+
+    # ---------------------------------------------------------------- the derived index
+
+    def _reset_index(self, dim: int) -> None:
+        self._dim = dim
+        self._cent = np.zeros((0, dim), dtype=np.float32)  # normalised centroids, one row per story
+        self._first = np.zeros(0, dtype=np.int64)  # date ordinals, -1 when undated
+        self._last = np.zeros(0, dtype=np.int64)
+        self._size = np.zeros(0, dtype=np.int64)
+        self._df: Counter[str] = Counter()  # stories whose matching entities include the key
+        self._lcent = np.zeros((0, LEX_DIM), dtype=np.float32)  # normalised word-vector centroids
+        self._haslex = np.zeros(0, dtype=bool)
+
+    def _grow(self) -> None:
+        n = min(len(self.stories), self._cent.shape[0])  # rows that exist (none while rebuilding)
+        cap = max(64, 2 * self._cent.shape[0])
+        cent = np.zeros((cap, self._dim), dtype=np.float32)
+        cent[:n] = self._cent[:n]
+        self._cent = cent
+        lcent = np.zeros((cap, LEX_DIM), dtype=np.float32)
+        lcent[:n] = self._lcent[:n]
+        self._lcent = lcent
+        haslex = np.zeros(cap, dtype=bool)
+        haslex[:n] = self._haslex[:n]
+        self._haslex = haslex
+        for name, fill in (("_first", -1), ("_last", -1), ("_size", 0)):
+            arr = np.full(cap, fill, dtype=np.int64)
+            arr[:n] = getattr(self, name)[:n]
+            setattr(self, name, arr)
+
+    def _index(self, story: Story) -> None:
+        """Bring the story's row (centroid, dates, size) and the entity table up to date."""
+        i = story.row
+        self._cent[i] = story.centroid
+        if story.lex_sum is not None:
+            norm = float(np.linalg.norm(story.lex_sum))
+            self._lcent[i] = story.lex_sum / norm if norm else 0.0
+            self._haslex[i] = bool(norm)
+        else:
+            self._lcent[i] = 0.0
+            self._haslex[i] = False
+        self._first[i] = story.first.toordinal() if story.first else -1
+        self._last[i] = story.last.toordinal() if story.last else -1
+        self._size[i] = len(story.articles)
+        top = frozenset(k for k, _ in story.entities.most_common(self.params.story_entities))
+        for k in top - story.top:
+            self._df[k] += 1
+        self._unindex_entities(story.top - top)
+        story.top = top
+
+    def _unindex_entities(self, keys) -> None:
+        for k in keys:
+            self._df[k] -= 1
+            if self._df[k] <= 0:
+                del self._df[k]
+
+    def __getstate__(self) -> dict:
+        """Pickled without the derived index (rebuilt on load): smaller, and robust to its changes."""
+        state = dict(self.__dict__)
+        for k in ("_cent", "_first", "_last", "_size", "_df", "_lcent", "_haslex"):
+            state.pop(k, None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.__dict__.setdefault("params", StoryParams())
+        self.__dict__.setdefault("_next", len(self.stories))
+        self.__dict__.setdefault("_lex_df", np.zeros(LEX_BUCKETS, dtype=np.uint32))
+        self.__dict__.setdefault("_lex_n", 0)
+        dim = self.stories[0].vector_sum.shape[0] if self.stories else 0
+        self._reset_index(dim)
+        while self._cent.shape[0] < len(self.stories):
+            self._grow()
+        for i, story in enumerate(self.stories):
+            story.row = i
+            story.top = frozenset()
+            story.__dict__.setdefault("lex_sum", None)
+            self._index(story)
+
+    # ---------------------------------------------------------------- scoring
+
+    def lex_vector(self, terms: list[str] | None) -> np.ndarray | None:
+        """The article's word vector: log term frequency times idf (from the hashed document
+        frequencies seen so far), sketched into ``LEX_DIM`` signed buckets, unit length."""
+        if not terms:
+            return None
+        tf = Counter(terms)
+        vec = np.zeros(LEX_DIM, dtype=np.float32)
+        n = self._lex_n + LEX_PRIOR_DOCS
+        for t, c in tf.items():
+            h = _hash(t)
+            idf = math.log(n / (1.0 + self._lex_df[h % LEX_BUCKETS]))
+            g = _hash("~" + t)
+            vec[g % LEX_DIM] += (1.0 if g & (1 << 31) else -1.0) * (1.0 + math.log(c)) * idf
+        norm = float(np.linalg.norm(vec))
+        return vec / norm if norm else None
+
+    def _count_terms(self, terms: list[str] | None) -> None:
+        if terms:
+            self._lex_n += 1
+            for t in set(terms):
+                self._lex_df[_hash(t) % LEX_BUCKETS] += 1
+
+    def similarities(self, vec: np.ndarray, lex: np.ndarray | None) -> np.ndarray:
+        """Per story: the embedding cosine, mixed with the word-vector cosine where both sides have words."""
+        n = len(self.stories)
+        sims = self._cent[:n] @ vec
+        w = self.params.lex_weight
+        if lex is not None and w:
+            lsims = self._lcent[:n] @ lex
+            sims = np.where(self._haslex[:n], (1.0 - w) * sims + w * lsims, sims)
+        return sims
+
+    def _weight(self, key: str) -> float:
+        if not self.params.entity_idf:
+            return 1.0
+        return math.log(1.0 + (len(self.stories) + 1) / (self._df.get(key, 0) + 1))
+
+    def overlap(self, ents: set[str] | frozenset[str], story: Story) -> float:
+        """Weighted share of the article's entities (or of the story's, if fewer) the story names."""
+        top = story.top
+        if not ents or not top:
+            return 0.0
+        shared = ents & top
+        if not shared:
+            return 0.0
+        w = self._weight
+        num = sum(w(k) for k in shared)
+        den = min(sum(w(k) for k in ents), sum(w(k) for k in top))
+        return num / den if den else 0.0
 
     def score(self, story: Story, vec: np.ndarray, entities: set[str]) -> float:
-        return float(story.centroid @ vec) + ENTITY_WEIGHT * _overlap(entities, story.entities)
+        return float(story.centroid @ vec) + self.params.entity_weight * self.overlap(entities, story)
 
-    def add(self, article_id: str, vec: np.ndarray, published: str | None, entities: list[str], title: str) -> str:
-        """Place one article; returns its story id."""
-        self._tick += 1
+    def _needs(self, first: int, last: int, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+        """Threshold per story for something dated ``first..last`` (ordinals, -1: undated), and
+        which stories are in reach."""
+        p = self.params
+        n = len(self.stories)
+        if first < 0:
+            gaps = np.zeros(n, dtype=np.int64)
+        else:
+            sf, sl = self._first[:n], self._last[:n]
+            gaps = np.where(sf < 0, 0, np.maximum(0, np.maximum(sf - last, first - sl)))
+        need = threshold + p.gap_penalty * np.maximum(0, gaps - p.gap_grace_days) / 30.0
+        if p.size_penalty:
+            need = need + p.size_penalty * np.log2(np.maximum(1, self._size[:n]))
+        return need, gaps <= p.max_gap_days
+
+    def _best(self, sims: np.ndarray, need: np.ndarray, reach: np.ndarray, ents, skip: int = -1) -> tuple[Story | None, float]:
+        p = self.params
+        bonus = p.entity_weight if ents else 0.0
+        ok = reach & (sims + bonus >= need)
+        if skip >= 0:
+            ok[skip] = False
+        cand = np.flatnonzero(ok)
+        best, best_margin = None, -1.0
+        for i in cand[np.argsort(-(sims[cand] - need[cand]), kind="stable")]:
+            if float(sims[i]) + bonus - float(need[i]) <= best_margin:
+                break  # sorted by cosine margin: no later story can do better
+            story = self.stories[i]
+            margin = float(sims[i]) + p.entity_weight * self.overlap(ents, story) - float(need[i])
+            if margin >= 0 and margin > best_margin:
+                best, best_margin = story, margin
+        return best, best_margin
+
+    def best_story(self, vec: np.ndarray, published: str | None, entities: list[str],
+                   terms: list[str] | None = None, lex: np.ndarray | None = None) -> tuple[Story | None, float]:
+        """The story the article would join (``None``: a new one) and its margin over the threshold."""
+        n = len(self.stories)
+        if not n:
+            return None, 0.0
         d = _date(published)
-        ents = set(entities[:ARTICLE_ENTITIES])
-        best, best_score = None, -1.0
-        for story in self.stories:
-            gap = story.gap_days(d)
-            if gap > MAX_GAP_DAYS:
-                continue
-            s = self.score(story, vec, ents)
-            need = self.threshold + GAP_PENALTY * max(0, gap - 7) / 30
-            if s >= need and s - need > best_score:
-                best, best_score = story, s - need
+        o = d.toordinal() if d else -1
+        if lex is None and terms:
+            lex = self.lex_vector(terms)
+        sims = self.similarities(np.asarray(vec, dtype=np.float32), lex)
+        need, reach = self._needs(o, o, self.params.threshold)
+        return self._best(sims, need, reach, set(entities[: self.params.article_entities]))
+
+    # ---------------------------------------------------------------- adding and merging
+
+    def add(self, article_id: str, vec: np.ndarray, published: str | None, entities: list[str], title: str,
+            terms: list[str] | None = None) -> str:
+        """Place one article; returns its story id.
+
+        ``entities``: its entity keys, most-mentioned first (:func:`article_entities`); ``terms``:
+        optionally, the content words of its opening (:func:`article_terms`), which add word
+        overlap to the score when ``lex_weight`` is set.
+        """
+        self._tick += 1
+        p = self.params
+        vec = np.asarray(vec, dtype=np.float32)
+        if not self._dim:
+            self._reset_index(vec.shape[0])
+        lex = self.lex_vector(terms) if p.lex_weight else None
+        self._count_terms(terms if p.lex_weight else None)
+        best, _ = self.best_story(vec, published, entities, lex=lex)
         if best is None:
-            best = Story(id=f"{self.prefix}{len(self.stories) + 1}", vector_sum=np.zeros_like(vec))
+            if len(self.stories) >= self._cent.shape[0]:
+                self._grow()
+            self._next += 1
+            best = Story(id=f"{self.prefix}{self._next}", vector_sum=np.zeros_like(vec), row=len(self.stories))
             self.stories.append(best)
+        d = _date(published)
+        if p.half_life_days and d is not None and best.last is not None and d > best.last:
+            best.vector_sum = best.vector_sum * np.float32(0.5 ** ((d - best.last).days / p.half_life_days))
         best.vector_sum = best.vector_sum + vec
+        if lex is not None:
+            best.lex_sum = lex.copy() if best.lex_sum is None else best.lex_sum + lex
         best.articles.append(article_id)
-        best.entities.update(entities[:ARTICLE_ENTITIES])
-        if len(best.entities) > 4 * STORY_ENTITIES:  # bounded memory: keep the heavy hitters
-            best.entities = Counter(dict(best.entities.most_common(2 * STORY_ENTITIES)))
+        best.entities.update(entities[: p.article_entities])
+        if len(best.entities) > 4 * p.story_entities:  # bounded memory: keep the heavy hitters
+            best.entities = Counter(dict(best.entities.most_common(2 * p.story_entities)))
         if d is not None:
             best.first = d if best.first is None else min(best.first, d)
             best.last = d if best.last is None else max(best.last, d)
-        best.titles.append((float(best.centroid @ vec), title))
+        self._index(best)
+        best.titles.append((float(self._cent[best.row] @ vec), title))
         best.titles = sorted(best.titles, reverse=True)[:5]
         best.updated = self._tick
         self.by_article[article_id] = best.id
+        if p.merge_threshold:
+            best = self._merge_from(best)
         return best.id
+
+    def _merge_from(self, story: Story) -> Story:
+        """Merge ``story`` with the stories it now clears ``merge_threshold`` with, one at a time."""
+        p = self.params
+        for _ in range(8):  # a merge can enable another; a few rounds are plenty
+            n = len(self.stories)
+            if n < 2:
+                break
+            lex = self._lcent[story.row] if self._haslex[story.row] else None
+            sims = self.similarities(self._cent[story.row], lex)
+            need, reach = self._needs(int(self._first[story.row]), int(self._last[story.row]), p.merge_threshold)
+            other, _ = self._best(sims, need, reach, story.top, skip=story.row)
+            if other is None:
+                break
+            keep, gone = (story, other) if len(story.articles) >= len(other.articles) else (other, story)
+            self._absorb(keep, gone)
+            story = keep
+        return story
+
+    def _absorb(self, keep: Story, gone: Story) -> None:
+        keep.vector_sum = keep.vector_sum + gone.vector_sum
+        if gone.lex_sum is not None:
+            keep.lex_sum = gone.lex_sum.copy() if keep.lex_sum is None else keep.lex_sum + gone.lex_sum
+        keep.articles.extend(gone.articles)
+        for a in gone.articles:
+            self.by_article[a] = keep.id
+        keep.entities.update(gone.entities)
+        if len(keep.entities) > 4 * self.params.story_entities:
+            keep.entities = Counter(dict(keep.entities.most_common(2 * self.params.story_entities)))
+        dates = [x for x in (keep.first, keep.last, gone.first, gone.last) if x is not None]
+        keep.first, keep.last = (min(dates), max(dates)) if dates else (None, None)
+        keep.titles = sorted(keep.titles + gone.titles, reverse=True)[:5]
+        keep.updated = max(keep.updated, gone.updated)
+        # drop ``gone``: the last story takes its row
+        self._unindex_entities(gone.top)
+        row, last = gone.row, self.stories[-1]
+        self.stories[row] = last
+        last.row = row
+        self.stories.pop()
+        if last is not gone:
+            n = len(self.stories)
+            self._cent[row] = self._cent[n]
+            self._lcent[row], self._haslex[row] = self._lcent[n], self._haslex[n]
+            self._first[row], self._last[row], self._size[row] = self._first[n], self._last[n], self._size[n]
+        self._index(keep)
 
 
 def article_entities(mention_keys: list[str]) -> list[str]:

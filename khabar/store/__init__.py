@@ -1,0 +1,406 @@
+"""khabar's store: an embedded SQLite file by default, PostgreSQL when a team shares one.
+
+``Store(url)`` opens (and migrates, with Alembic) a database. ``add`` ingests analysed articles in
+one transaction: the articles, their per-article analyses, the cross-article engine's state after
+adding them, and the materialised cross-article results. A crash in the middle leaves the store as
+it was before that transaction; re-ingesting the same text is a no-op (content digest).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from ..compare.engine import CrossArticle
+from ..model import ArticleAnalysis
+from ..present.dossier import SCHEMA, article_json
+from ..resolve.duplicates import digest
+from ..text.normalize import key
+from . import schema as t
+from .state import dumps, loads
+
+
+def default_path() -> Path:
+    """``$KHABAR_DB`` or the user's data directory (``$XDG_DATA_HOME/khabar/khabar.db``)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "khabar" / "khabar.db"
+
+
+def database_url(db: str | None) -> str:
+    """A SQLAlchemy URL from a ``--db`` value: a path (SQLite), or a ``postgresql://`` / ``sqlite://`` URL."""
+    if not db:
+        db = os.environ.get("KHABAR_DB") or str(default_path())
+    if db.startswith(("postgresql://", "postgres://")):
+        return "postgresql+pg8000://" + db.split("://", 1)[1]  # pure-Python driver (BSD licence)
+    if "://" in db:
+        return db
+    path = Path(db).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+class StoreError(Exception):
+    pass
+
+
+class Store:
+    """The store (see the module doc). Thread-safe for one writer and many readers per process."""
+
+    def __init__(self, db: str | None = None) -> None:
+        self.url = database_url(db)
+        self.engine = sa.create_engine(self.url, future=True, pool_pre_ping=True)
+        self.dialect = self.engine.dialect.name
+        if self.dialect == "sqlite":
+            @event.listens_for(self.engine, "connect")
+            def _sqlite_pragmas(dbapi_conn, _):  # noqa: ANN001
+                dbapi_conn.isolation_level = None  # khabar issues BEGIN itself
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.close()
+
+            @event.listens_for(self.engine, "begin")
+            def _sqlite_begin(conn):  # noqa: ANN001
+                conn.exec_driver_sql("BEGIN IMMEDIATE")  # take the write lock up front: no lost updates
+        self._lock = threading.RLock()
+        self._cache: tuple[int, CrossArticle] | None = None
+        self._results: tuple[int, dict[str, Any]] | None = None
+        self.migrate()
+
+    # ------------------------------------------------------------------------------ schema
+    def migrate(self) -> None:
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    # ------------------------------------------------------------------------------ writing
+    def known(self, digests: Iterable[str]) -> set[str]:
+        ds = list(digests)
+        if not ds:
+            return set()
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(t.articles.c.digest).where(t.articles.c.digest.in_(ds))).all()
+        return {r[0] for r in rows}
+
+    def article_ids(self) -> set[str]:
+        with self.engine.connect() as conn:
+            return {r[0] for r in conn.execute(sa.select(t.articles.c.id))}
+
+    def _load_state(self, conn: sa.Connection, for_update: bool = False) -> tuple[int, CrossArticle]:
+        q = sa.select(t.engine_state.c.version, t.engine_state.c.blob).where(t.engine_state.c.id == 1)
+        if for_update and self.dialect == "postgresql":
+            q = q.with_for_update()
+        row = conn.execute(q).first()
+        if row is None:
+            return 0, CrossArticle()
+        if self._cache and self._cache[0] == row[0]:
+            return self._cache
+        return row[0], loads(row[1])
+
+    def add(self, analyses: list[ArticleAnalysis]) -> dict[str, list[str]]:
+        """Ingest analysed articles in one transaction; returns ``{"added": [...], "duplicates": [...]}``.
+
+        An article whose cleaned text is already in the store (same digest) is not added again;
+        its id is listed under ``duplicates`` with the id it has in the store.
+        """
+        from ..pipeline import fingerprint
+
+        added: list[str] = []
+        dupes: list[str] = []
+        with self._lock, self.engine.begin() as conn:
+            version, engine = self._load_state(conn, for_update=True)
+            seq = conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.articles.c.seq), 0))).scalar_one()
+            taken = {r[0] for r in conn.execute(sa.select(t.articles.c.id))}
+            new: list[ArticleAnalysis] = []
+            seen_digests: set[str] = set()
+            for a in analyses:
+                d = digest(a.article.text)
+                row = conn.execute(sa.select(t.articles.c.id).where(t.articles.c.digest == d)).first()
+                if row is not None or d in seen_digests:
+                    dupes.append(row[0] if row else a.article.id)
+                    continue
+                seen_digests.add(d)
+                base, n = a.article.id, 2
+                while a.article.id in taken:
+                    a.article.id = f"{base}-{n}"
+                    n += 1
+                    for item in (*a.mentions, *a.quantities, *a.times, *a.events):
+                        item.article = a.article.id
+                taken.add(a.article.id)
+                if a.embedding is None:
+                    fingerprint(a)
+                seq += 1
+                conn.execute(t.articles.insert().values(**self._article_row(a, d, seq)))
+                if self.dialect == "sqlite":
+                    conn.execute(sa.text("INSERT INTO articles_fts (id, search) VALUES (:id, :s)"),
+                                 {"id": a.article.id, "s": _search_text(a)})
+                new.append(a)
+                added.append(a.article.id)
+            if new:
+                engine.add(new)
+                version += 1
+                blob = dumps(engine)
+                if conn.execute(sa.select(t.engine_state.c.id).where(t.engine_state.c.id == 1)).first():
+                    conn.execute(t.engine_state.update().where(t.engine_state.c.id == 1).values(version=version, blob=blob))
+                else:
+                    conn.execute(t.engine_state.insert().values(id=1, version=version, blob=blob))
+                self._materialise(conn, engine, version)
+            self._cache = (version, engine)
+        return {"added": added, "duplicates": dupes}
+
+    def _article_row(self, a: ArticleAnalysis, d: str, seq: int) -> dict[str, Any]:
+        art = a.article
+        light = ArticleAnalysis(article=art, mentions=a.mentions, quantities=a.quantities, times=a.times, events=a.events)
+        return {
+            "id": art.id, "digest": d, "seq": seq, "source": art.source, "url": art.url, "title": art.title,
+            "outlet": art.outlet, "author": art.author, "published": art.published, "language": art.language,
+            "search": _search_text(a), "data": article_json(art), "analysis": dumps(light),
+            "added": dt.datetime.now(dt.timezone.utc),
+        }
+
+    def _materialise(self, conn: sa.Connection, engine: CrossArticle, version: int) -> None:
+        """Rewrite the result tables from the engine (inside the ingest transaction)."""
+        r = engine.results()
+        for table in (t.stories, t.entities, t.claims, t.conflicts, t.events, t.duplicates, t.timeline):
+            conn.execute(table.delete())
+        story_of = r["story_of"]
+        claims_by_story: dict[str | None, int] = {}
+        conflicts_by_story: dict[str | None, int] = {}
+        for c in r["claims"]:
+            claims_by_story[c.get("story")] = claims_by_story.get(c.get("story"), 0) + 1
+        for k in r["conflicts"]:
+            conflicts_by_story[k.get("story")] = conflicts_by_story.get(k.get("story"), 0) + 1
+        updated = {s.id: s.updated for s in engine.stories.stories}
+        _insert(conn, t.stories, [
+            {"id": s["id"], "title": s["title"], "first": s["first"], "last": s["last"], "updated": updated.get(s["id"], 0),
+             "n_articles": len(s["articles"]), "n_claims": claims_by_story.get(s["id"], 0),
+             "n_conflicts": conflicts_by_story.get(s["id"], 0), "data": s}
+            for s in r["stories"]
+        ])
+        _insert(conn, t.entities, [
+            {"id": e["id"], "type": e["type"], "name": e["name"], "latin": e["latin"], "n_mentions": len(e["mentions"]),
+             "search": " ".join({key(x) for x in [e["name"], *e["aliases"]]} | {e["latin"].lower()}), "data": e}
+            for e in r["entities"]
+        ])
+        _insert(conn, t.claims, [
+            {"id": c["id"], "story": c.get("story"), "status": c["status"], "type": c["type"], "summary": c["summary"],
+             "independent_sources": c["independent_sources"], "date": c["date"], "data": c}
+            for c in r["claims"]
+        ])
+        _insert(conn, t.conflicts, [
+            {"id": k["id"], "story": k.get("story"), "claim": k.get("claim"), "kind": k["kind"], "about": k["about"],
+             "data": k}
+            for k in r["conflicts"]
+        ])
+        _insert(conn, t.events, [
+            {"id": e["id"], "article": e["article"], "story": e.get("story"), "type": e["type"], "data": e}
+            for e in r["events"]
+        ])
+        _insert(conn, t.duplicates, [
+            {"a": p["articles"][0], "b": p["articles"][1], "kind": p["kind"], "similarity": p["similarity"], "data": p}
+            for p in r["duplicates"]
+        ])
+        claim_story = {c["id"]: c.get("story") for c in r["claims"]}
+        event_story = {e["id"]: e.get("story") for e in r["events"]}
+        _insert(conn, t.timeline, [
+            {"n": i, "story": claim_story.get(x["claim"]) or event_story.get(x["event"]), "date": x["date"],
+             "claim": x["claim"], "event": x["event"], "summary": x["summary"]}
+            for i, x in enumerate(r["timeline"], start=1)
+        ])
+        for aid, sid in story_of.items():
+            conn.execute(t.articles.update().where(t.articles.c.id == aid).values(story=sid, grp=r["independence"].get(aid)))
+        stale = r["stale"]
+        conn.execute(t.meta.delete().where(t.meta.c.key.in_(["version", "stale", "graph"])))
+        import json
+
+        conn.execute(t.meta.insert(), [
+            {"key": "version", "value": str(version)},
+            {"key": "stale", "value": json.dumps(stale, ensure_ascii=False)},
+        ])
+        self._results = (version, r)
+
+    # ------------------------------------------------------------------------------ reading
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {
+                name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+                for name, table in (("articles", t.articles), ("stories", t.stories), ("entities", t.entities),
+                                    ("claims", t.claims), ("conflicts", t.conflicts), ("events", t.events),
+                                    ("duplicates", t.duplicates))
+            }
+
+    def results(self) -> dict[str, Any]:
+        """The engine's cross-article results at the store's current version (cached)."""
+        with self._lock, self.engine.connect() as conn:
+            row = conn.execute(sa.select(t.engine_state.c.version, t.engine_state.c.blob)).first()
+            if row is None:
+                return CrossArticle().results()
+            if self._results and self._results[0] == row[0]:
+                return self._results[1]
+            engine = loads(row[1])
+            self._cache = (row[0], engine)
+            self._results = (row[0], engine.results())
+            return self._results[1]
+
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(t.articles).where(t.articles.c.id == article_id)).mappings().first()
+        if row is None:
+            return None
+        a: ArticleAnalysis = loads(row["analysis"])
+        d = dict(row["data"])
+        d["story"] = row["story"]
+        d["independence_group"] = row["grp"]
+        d["mentions"] = [{"start": m.start, "end": m.end, "text": m.text, "type": m.type, "canonical": m.canonical}
+                         for m in a.mentions]
+        return d
+
+    def analyses(self, ids: Iterable[str] | None = None) -> list[ArticleAnalysis]:
+        q = sa.select(t.articles.c.analysis).order_by(t.articles.c.seq)
+        if ids is not None:
+            q = q.where(t.articles.c.id.in_(list(ids)))
+        with self.engine.connect() as conn:
+            return [loads(r[0]) for r in conn.execute(q)]
+
+    def stories(self, limit: int = 50, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+        with self.engine.connect() as conn:
+            total = conn.execute(sa.select(sa.func.count()).select_from(t.stories)).scalar_one()
+            rows = conn.execute(
+                sa.select(t.stories).order_by(t.stories.c.updated.desc(), t.stories.c.id).limit(limit).offset(offset)
+            ).mappings().all()
+        return total, [
+            {"id": r["id"], "title": r["title"], "first": r["first"], "last": r["last"], "articles": r["n_articles"],
+             "claims": r["n_claims"], "conflicts": r["n_conflicts"]}
+            for r in rows
+        ]
+
+    def dossier(self, story: str | None = None) -> dict[str, Any]:
+        """The dossier (the contract's shapes) of the whole store or of one story."""
+        r = self.results()
+        with self.engine.connect() as conn:
+            q = sa.select(t.articles.c.id, t.articles.c.data, t.articles.c.analysis, t.articles.c.story,
+                          t.articles.c.grp).order_by(t.articles.c.seq)
+            if story:
+                q = q.where(t.articles.c.story == story)
+            rows = conn.execute(q).all()
+        ids = {row[0] for row in rows}
+        articles, quantities, times = [], [], []
+        for aid, data, blob, sid, grp in rows:
+            d = dict(data)
+            d["story"], d["independence_group"] = sid, grp
+            for message in r["stale"].get(aid, []):
+                d["warnings"] = [*d.get("warnings", []), {"code": "stale_date", "message": message}]
+            articles.append(d)
+            a: ArticleAnalysis = loads(blob)
+            from ..model import to_plain
+
+            quantities += [{**to_plain(q), "article": aid} for q in a.quantities]
+            times += [{**to_plain(x), "article": aid} for x in a.times]
+        events = [e for e in r["events"] if e["article"] in ids]
+        claims = [c for c in r["claims"] if set(c["articles"]) & ids]
+        claim_ids = {c["id"] for c in claims}
+        entities = []
+        used = {x for e in events for x in (e["actor"], e["recipient"], e["place"]) if x}
+        used |= {a["entity"] for e in events for a in e["attributed_to"] if a.get("entity")}
+        for e in r["entities"]:
+            ms = [m for m in e["mentions"] if m["article"] in ids]
+            if ms or e["id"] in used:
+                entities.append({**e, "mentions": ms})
+        from ..compare.graph import build_graph
+
+        return {
+            "schema": SCHEMA,
+            "articles": articles,
+            "entities": entities,
+            "quantities": quantities,
+            "times": times,
+            "events": events,
+            "stories": [s for s in r["stories"] if not story or s["id"] == story],
+            "duplicates": [p for p in r["duplicates"] if set(p["articles"]) <= ids],
+            "claims": claims,
+            "conflicts": [k for k in r["conflicts"] if k.get("claim") in claim_ids],
+            "timeline": [x for x in r["timeline"] if (x["claim"] in claim_ids) or
+                         (x["event"] and any(e["id"] == x["event"] for e in events))],
+            "graph": build_graph(claims, {e["id"]: e for e in events}, {e["id"]: e for e in entities}),
+        }
+
+    def entities(self, q: str | None = None, limit: int = 50, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+        sel = sa.select(t.entities.c.data)
+        cnt = sa.select(sa.func.count()).select_from(t.entities)
+        if q:
+            cond = t.entities.c.search.contains(key(q)) | t.entities.c.search.contains(q.lower())
+            sel, cnt = sel.where(cond), cnt.where(cond)
+        sel = sel.order_by(t.entities.c.n_mentions.desc(), t.entities.c.id).limit(limit).offset(offset)
+        with self.engine.connect() as conn:
+            return conn.execute(cnt).scalar_one(), [r[0] for r in conn.execute(sel)]
+
+    def claims(self, story: str | None = None, limit: int = 100, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+        return self._page(t.claims, story, limit, offset)
+
+    def conflicts(self, story: str | None = None, limit: int = 100, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+        return self._page(t.conflicts, story, limit, offset)
+
+    def _page(self, table: sa.Table, story: str | None, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
+        sel = sa.select(table.c.data)
+        cnt = sa.select(sa.func.count()).select_from(table)
+        if story:
+            sel, cnt = sel.where(table.c.story == story), cnt.where(table.c.story == story)
+        with self.engine.connect() as conn:
+            return conn.execute(cnt).scalar_one(), [r[0] for r in conn.execute(sel.order_by(table.c.id).limit(limit).offset(offset))]
+
+    def search(self, q: str, limit: int = 20, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+        """Full-text search over normalised titles and texts."""
+        terms = [w for w in key(q).replace('"', " ").split() if w]
+        if not terms:
+            return 0, []
+        with self.engine.connect() as conn:
+            if self.dialect == "sqlite":
+                match = " AND ".join(f'"{w}"' for w in terms)
+                ids_sql = sa.text("SELECT id FROM articles_fts WHERE articles_fts MATCH :m ORDER BY rank")
+                ids = [r[0] for r in conn.execute(ids_sql, {"m": match})]
+            else:
+                ids_sql = sa.text(
+                    "SELECT id FROM articles WHERE to_tsvector('simple', coalesce(search, '')) @@ "
+                    "plainto_tsquery('simple', :q) ORDER BY ts_rank(to_tsvector('simple', coalesce(search, '')), "
+                    "plainto_tsquery('simple', :q)) DESC, seq"
+                )
+                ids = [r[0] for r in conn.execute(ids_sql, {"q": " ".join(terms)})]
+            page = ids[offset: offset + limit]
+            rows = {r["id"]: r for r in conn.execute(
+                sa.select(t.articles.c.id, t.articles.c.title, t.articles.c.outlet, t.articles.c.published,
+                          t.articles.c.story, t.articles.c.search).where(t.articles.c.id.in_(page))).mappings()}
+        out = []
+        for i in page:
+            r = rows[i]
+            out.append({"id": i, "title": r["title"], "outlet": r["outlet"], "published": r["published"],
+                        "story": r["story"], "snippet": _snippet(r["search"] or "", terms)})
+        return len(ids), out
+
+
+def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    for i in range(0, len(rows), 500):
+        conn.execute(table.insert(), rows[i: i + 500])
+
+
+def _search_text(a: ArticleAnalysis) -> str:
+    """Normalised (match-key) title and text for full-text search."""
+    return key(f"{a.article.title or ''}\n{a.article.text}")
+
+
+def _snippet(search: str, terms: list[str], width: int = 160) -> str:
+    i = min((search.find(w) for w in terms if w in search), default=0)
+    start = max(0, i - width // 3)
+    return search[start: start + width]
