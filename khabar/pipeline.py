@@ -79,19 +79,30 @@ class RunResult:
         return [a.article for a in self.analyses]
 
 
-def iter_results(specs: Iterable[str], opts: IngestOptions | None = None) -> Iterator[ArticleAnalysis | SourceError]:
-    for item in iter_documents(specs, opts):
-        yield item if isinstance(item, SourceError) else process_document(item)
+def iter_results(
+    specs: Iterable[str],
+    opts: IngestOptions | None = None,
+    workers: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+) -> Iterator[ArticleAnalysis | SourceError]:
+    """Per-article results of every source, in source order (see ``khabar.parallel``)."""
+    from .parallel import map_documents
+
+    yield from map_documents(iter_documents(specs, opts), workers=workers, engine=engine, scheduler=scheduler)
 
 
 def run(
     specs: Iterable[str],
     opts: IngestOptions | None = None,
     on_result: Callable[[ArticleAnalysis | SourceError], None] | None = None,
+    workers: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> RunResult:
     """Analyse every source; bad ones are collected as errors and the rest goes on."""
     result = RunResult()
-    for item in iter_results(specs, opts):
+    for item in iter_results(specs, opts, workers=workers, engine=engine, scheduler=scheduler):
         if isinstance(item, SourceError):
             result.errors.append(item)
         else:
