@@ -123,3 +123,18 @@ def test_claims_json_shapes_and_timeline():
     assert "بوتين" in claims[0]["summary"]
     assert conflicts[0]["about"] == claims[0]["summary"]
     assert [t["date"] for t in timeline] == ["2023-06", "2024-06-19"]
+
+
+def test_two_outlets_give_different_tolls_for_one_place_on_one_day():
+    def toll(i, article, group, value, day="2023-02-07", place="e9"):
+        e = ev(i, article, group, type="OTHER", actor=None, recipient=None, obj="dead", place=place,
+               quantity=q(value, unit="dead"), date=day)
+        e.subtype = "casualties"
+        return e
+
+    b = build([toll(1, "a", "g1", 1444), toll(2, "b", "g2", 1622), toll(3, "c", "g3", 3400, day="2023-02-10")])
+    by_date = {c.date: c for c in b.claims}
+    assert set(by_date) == {"2023-02-07", "2023-02-10"}
+    (k,) = by_date["2023-02-07"].conflicts
+    assert k["kind"] == "quantity" and {v["value"] for v in k["values"]} == {"1444", "1622"}
+    assert by_date["2023-02-10"].status == "single_source"

@@ -35,6 +35,8 @@ from ..text.normalize import key
 CLAIM_TYPES = {"VISIT", "MEET", "AGREE", "TRANSFER", "DEPLOY", "FIGHT", "ATTACK", "ACCUSE", "THREATEN",
                "DENY", "SANCTION", "LAUNCH", "INTERCEPT"}
 CASUALTY_UNITS = {"dead", "injured", "missing", "displaced", "person", "refugee", "arrested"}
+# OTHER events that report a figure (khabar.extract.events subtypes): claims per place, unit and day.
+STATISTIC_SUBTYPES = {"casualties", "affected", "damage"}
 
 TYPE_AR = {
     "VISIT": "زيارة", "MEET": "لقاء", "AGREE": "اتفاق", "TRANSFER": "نقل/تزويد", "DEPLOY": "نشر/إرسال",
@@ -64,6 +66,7 @@ class ClaimEvent:
     published: str | None
     group: str  # independence group of the article
     outlet: str | None
+    subtype: str | None = None
     summary_names: tuple[str | None, str | None] = (None, None)
 
 
@@ -180,6 +183,12 @@ class ClaimBuilder:
         self._conflict_no = 0
 
     def signature(self, e: ClaimEvent) -> tuple | None:
+        if e.type == "OTHER" and e.subtype in STATISTIC_SUBTYPES:
+            # a running figure (a death toll, people affected) for one place on one day
+            unit = (e.quantity or {}).get("unit")
+            if not unit or not e.place or not e.date or len(e.date) < 10 or e.modality in ("estimated", "planned"):
+                return None
+            return (e.type, e.subtype, e.place, unit, e.date)
         if e.type not in CLAIM_TYPES:
             return None
         if e.type in ("VISIT", "MEET", "AGREE"):
@@ -263,8 +272,8 @@ class ClaimBuilder:
                     groups.append([e])
                 else:
                     g.append(e)
-            if len(groups) < 2:
-                continue
+            if len(groups) < 2 or len({x.group for g in groups for x in g}) < 2:
+                continue  # one source giving two figures is not sources disagreeing
             values = [(g[0].quantity.get("text") or g[0].quantity.get("value"), g) for g in groups]
             dates = [max((x.published or "") for x in g) for g in groups]
             resolution = "conflict"
@@ -301,6 +310,10 @@ class ClaimBuilder:
     def summary(self, c: Claim, names: dict[str, str]) -> str:
         t = c.signature[0]
         e = c.events[0]
+        if t == "OTHER":
+            _, subtype, place, unit, date = c.signature
+            label = {"casualties": "حصيلة", "affected": "المتضررون", "damage": "الأضرار"}.get(subtype, subtype)
+            return f"{label} ({unit}) — {names.get(place, '')} ({date})"
         actor = names.get(e.actor or "", "")
         recipient = names.get(e.recipient or "", "") or names.get(e.place or "", "")
         obj = next((x.object for x in c.events if x.object), "")

@@ -153,7 +153,7 @@ class CrossArticle:
             id=ev.id, type=ev.type, article=meta.id, start=ev.start, end=ev.end, actor=actor, recipient=recipient,
             place=claim_place, object_key=object_key(ev.object, q.unit if q else None), object=ev.object,
             quantity=quantity, date=ev.date, date_from_text=ev.date_source == "text", modality=ev.modality,
-            published=meta.published, group=group, outlet=meta.outlet,
+            published=meta.published, group=group, outlet=meta.outlet, subtype=ev.subtype,
         )
         return d, ce
 
