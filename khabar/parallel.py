@@ -2,9 +2,13 @@
 
 Per-article work (cleaning, the text layer, entities, quantities, times, events, fingerprints) is a
 pure function of one document, so it runs in worker processes; cross-article work stays with the
-caller. Documents are read lazily and sent in small chunks with a bounded number in flight, so
-memory does not grow with the corpus, and results come back **in input order**, so a run gives the
-same results whatever the number of workers or the engine.
+caller. Documents are read lazily and sent in chunks with a bounded number in flight, so memory
+does not grow with the corpus, and results come back **in input order**, so a run gives the same
+results whatever the number of workers or the engine.
+
+A chunk is also the unit the embeddings are computed in (one encoder call per chunk, see
+``khabar.pipeline.process_documents``): every engine and worker count cuts the input into the same
+chunks, one worker included, so the results are the same too.
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ from .model import ArticleAnalysis, RawDocument, SourceError
 Item = RawDocument | SourceError
 Result = ArticleAnalysis | SourceError
 
+CHUNK = 16  # documents per task: enough to amortise a task's overhead and batch the embeddings
+WINDOW = 4  # chunks in flight per worker: workers stay busy while the caller stores results
+
 
 def default_workers() -> int:
     try:
@@ -27,11 +34,33 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def limit_blas_threads() -> None:
+    """One BLAS thread in this process. khabar runs one process per core; BLAS threads on top of
+    that oversubscribe the cores, and spinning BLAS threads make small matrix products (a story
+    look-up, an embedding) many times slower on a busy machine."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("MKL_NUM_THREADS", "1")
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1, user_api="blas")
+    except Exception:  # noqa: BLE001 - threadpoolctl missing or no BLAS loaded: nothing to limit
+        pass
+
+
+_WORKER_READY = False
+
+
 def process_chunk(docs: list[Item]) -> list[Result]:
     """Per-article work on a chunk of documents (runs in a worker)."""
-    from .pipeline import process_document
+    global _WORKER_READY
+    if not _WORKER_READY:  # a Dask worker runs no initializer of ours
+        limit_blas_threads()
+        _WORKER_READY = True
+    from .pipeline import process_documents
 
-    return [d if isinstance(d, SourceError) else process_document(d) for d in docs]
+    return process_documents(docs)
 
 
 def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -41,8 +70,9 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 
 def _init_worker() -> None:
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    global _WORKER_READY
+    limit_blas_threads()
+    _WORKER_READY = True
 
 
 def map_documents(
@@ -50,7 +80,7 @@ def map_documents(
     workers: int | None = None,
     engine: str = "local",
     scheduler: str | None = None,
-    chunk: int = 8,
+    chunk: int = CHUNK,
 ) -> Iterator[Result]:
     """Per-article results of ``docs``, in order. ``engine`` is ``local`` (a process pool of
     ``workers``; 1 runs in this process) or ``dask`` (a Dask distributed cluster at ``scheduler``,
@@ -68,15 +98,21 @@ def map_documents(
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
-    ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker) as pool:
+    # spawned workers: a fresh interpreter each (nothing of this process's memory or threads), and
+    # children of this process, so their peak memory shows in getrusage(RUSAGE_CHILDREN)
+    ctx = mp.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker)
+    try:
         window: deque = deque()
         for c in _chunks(docs, chunk):
             window.append(pool.submit(process_chunk, c))
-            if len(window) >= workers * 3:
+            while window and (len(window) >= workers * WINDOW or window[0].done()):
                 yield from window.popleft().result()
         while window:
             yield from window.popleft().result()
+    finally:
+        # an abandoned run (an error downstream, ^C) does not wait for the chunks still queued
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _map_dask(docs: Iterable[Item], workers: int, scheduler: str | None, chunk: int) -> Iterator[Result]:
@@ -95,7 +131,7 @@ def _map_dask(docs: Iterable[Item], workers: int, scheduler: str | None, chunk: 
         n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
         for c in _chunks(docs, chunk):
             window.append(client.submit(process_chunk, c, pure=False))
-            if len(window) >= n_workers * 3:
+            while window and (len(window) >= n_workers * WINDOW or window[0].done()):
                 fut = window.popleft()
                 yield from fut.result()
                 fut.release()
@@ -104,6 +140,8 @@ def _map_dask(docs: Iterable[Item], workers: int, scheduler: str | None, chunk: 
             yield from fut.result()
             fut.release()
     finally:
+        for fut in window:
+            fut.cancel()
         client.close()
         if cluster is not None:
             cluster.close()

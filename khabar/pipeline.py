@@ -6,6 +6,7 @@ in any process. ``run`` drives it over the sources and collects what the cross-a
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,11 +28,13 @@ def analyze_article(article: Article) -> ArticleAnalysis:
     from .extract.events import find_events, wire_name
     from .extract.quantities import find_quantities
     from .extract.times import find_times
+    from .text import tokenize
 
     analysis = ArticleAnalysis(article=article)
-    analysis.times = find_times(article.text, article.published)
-    analysis.quantities = find_quantities(article.text)
-    analysis.mentions = find_entities(article.text)
+    tokens = tokenize(article.text)  # once, for every extractor
+    analysis.times = find_times(article.text, article.published, tokens=tokens)
+    analysis.quantities = find_quantities(article.text, tokens=tokens)
+    analysis.mentions = find_entities(article.text, tokens=tokens)
     for item in (*analysis.times, *analysis.quantities, *analysis.mentions):
         item.article = article.id
     credit = article.outlet
@@ -39,7 +42,7 @@ def analyze_article(article: Article) -> ArticleAnalysis:
     if named_wires:
         credit = wire_name(named_wires[0]) or credit
     analysis.events = find_events(article.text, analysis.mentions, analysis.quantities, analysis.times,
-                                  article.published, credit)
+                                  article.published, credit, tokens=tokens)
     for n, ev in enumerate(analysis.events):
         ev.article = article.id
         ev.id = f"{article.id}#e{n + 1}"
@@ -48,25 +51,43 @@ def analyze_article(article: Article) -> ArticleAnalysis:
 
 def process_document(raw: RawDocument) -> ArticleAnalysis | SourceError:
     """Everything done to one document: clean, read metadata, extract. Never raises for bad input."""
-    try:
-        art = build_article(raw)
-    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
-        return SourceError(raw.source, f"could not be processed: {type(exc).__name__}: {exc}")
-    if isinstance(art, SourceError):
-        return art
-    analysis = analyze_article(art)
-    fingerprint(analysis)
-    return analysis
+    return process_documents([raw])[0]
+
+
+def process_documents(raws: list[RawDocument | SourceError]) -> list[ArticleAnalysis | SourceError]:
+    """``process_document`` over a batch (a worker's chunk), in order; source errors pass through.
+    The articles' embeddings are computed together, in one encoder call."""
+    out: list[ArticleAnalysis | SourceError] = []
+    for raw in raws:
+        if isinstance(raw, SourceError):
+            out.append(raw)
+            continue
+        try:
+            art = build_article(raw)
+            out.append(art if isinstance(art, SourceError) else analyze_article(art))
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
+            out.append(SourceError(raw.source, f"could not be processed: {type(exc).__name__}: {exc}"))
+    fingerprint_all([a for a in out if isinstance(a, ArticleAnalysis)])
+    return out
 
 
 def fingerprint(analysis: ArticleAnalysis) -> None:
     """What the cross-article stages need from one article, computed where the article is: its
     embedding (stories) and its paragraph sketches (duplicates)."""
-    from .resolve.duplicates import sketch_paragraphs
-    from .resolve.embed import embed_article
+    fingerprint_all([analysis])
 
-    analysis.embedding = embed_article(analysis.article)
-    analysis.sketches = sketch_paragraphs(analysis.article.text)
+
+def fingerprint_all(analyses: list[ArticleAnalysis]) -> None:
+    """``fingerprint`` for several articles, their embeddings in one encoder call."""
+    from .resolve.duplicates import sketch_paragraphs
+    from .resolve.embed import embed_articles
+
+    if not analyses:
+        return
+    vectors = embed_articles([a.article for a in analyses])
+    for a, vec in zip(analyses, vectors):
+        a.embedding = vec.copy()  # a row of its own: pickling a view would carry the whole batch
+        a.sketches = sketch_paragraphs(a.article.text)
 
 
 @dataclass
@@ -87,8 +108,9 @@ def iter_results(
     scheduler: str | None = None,
 ) -> Iterator[ArticleAnalysis | SourceError]:
     """Per-article results of every source, in source order (see ``khabar.parallel``)."""
-    from .parallel import map_documents
+    from .parallel import limit_blas_threads, map_documents
 
+    limit_blas_threads()  # the cross-article work in this process
     yield from map_documents(iter_documents(specs, opts), workers=workers, engine=engine, scheduler=scheduler)
 
 
@@ -110,6 +132,92 @@ def run(
         if on_result:
             on_result(item)
     return result
+
+
+STORE_BATCH = 256  # articles per store transaction in ``run_into_store``
+
+
+@dataclass
+class StoreRun:
+    added: int = 0
+    duplicates: int = 0
+    errors: list[SourceError] = field(default_factory=list)
+
+
+def run_into_store(
+    specs: Iterable[str],
+    store: Any,
+    opts: IngestOptions | None = None,
+    on_result: Callable[[ArticleAnalysis | SourceError], None] | None = None,
+    workers: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    batch: int = STORE_BATCH,
+) -> StoreRun:
+    """Analyse every source into ``store`` (a :class:`khabar.store.Store`) as the results come (see
+    :func:`store_results`)."""
+    results = iter_results(specs, opts, workers=workers, engine=engine, scheduler=scheduler)
+    return store_results(store, results, on_result=on_result, batch=batch)
+
+
+def store_results(
+    store: Any,
+    results: Iterable[ArticleAnalysis | SourceError],
+    on_result: Callable[[ArticleAnalysis | SourceError], None] | None = None,
+    batch: int = STORE_BATCH,
+) -> StoreRun:
+    """Write per-article results into ``store`` as they come: articles are committed ``batch`` at a
+    time and not kept here, and the cross-article results are written once at the end
+    (``Store.checkpoint``), so memory and time stay linear in the corpus. An interrupted run keeps
+    the batches it committed (see the store's module doc)."""
+    out = StoreRun()
+    pending: list[ArticleAnalysis] = []
+
+    def flush() -> None:
+        if pending:
+            r = store.add(pending, materialise=False)
+            out.added += len(r["added"])
+            out.duplicates += len(r["duplicates"])
+            pending.clear()
+
+    for item in results:
+        if isinstance(item, SourceError):
+            out.errors.append(item)
+        else:
+            pending.append(_compact(item))
+        if on_result:
+            on_result(item)
+        if len(pending) >= batch:
+            flush()
+    flush()
+    store.checkpoint()
+    return out
+
+
+def _compact(a: ArticleAnalysis) -> ArticleAnalysis:
+    """The same analysis holding one copy of its repeated strings (entity names, keys, types):
+    the cross-article engine keeps every mention, and a string unpickled from a worker is a new
+    object each time."""
+    intern = sys.intern
+    seen: set[int] = set()
+    mentions = list(a.mentions)
+    for ev in a.events:
+        mentions += [m for m in (ev.actor, ev.recipient, ev.place) if m is not None]
+        mentions += [at.mention for at in ev.attributed_to or [] if at.mention is not None]
+    for m in mentions:
+        if id(m) in seen:
+            continue
+        seen.add(id(m))
+        m.type = intern(m.type)
+        m.source = intern(m.source)
+        m.key = intern(m.key)
+        if m.canonical is not None:
+            m.canonical = intern(m.canonical)
+        if m.latin is not None:
+            m.latin = intern(m.latin)
+        if m.article:
+            m.article = intern(m.article)
+    return a
 
 
 def cross_article(analyses: list[ArticleAnalysis]) -> dict[str, Any]:

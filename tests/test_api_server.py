@@ -92,7 +92,8 @@ def test_post_corpus_and_read_back(server):
     for k in ("articles", "entities", "quantities", "times", "events", "stories", "duplicates", "claims", "conflicts",
               "timeline"):
         assert isinstance(dossier[k], list)
-    assert dossier["articles"] and all(a["story"] == sid for a in dossier["articles"])
+    own = {a["id"] for a in dossier["articles"] if a["story"] == sid}
+    assert own and own == set(dossier["stories"][0]["articles"])
     claims = httpx.get(f"{base}/api/claims", params={"story": sid}, timeout=30).json()
     assert claims["total"] == len(dossier["claims"])
     conflicts = httpx.get(f"{base}/api/conflicts", params={"story": sid}, timeout=30).json()

@@ -416,7 +416,7 @@ def test_bad_inputs_become_source_errors_and_the_rest_goes_on(tmp_path: Path) ->
     assert reasons == {
         "missing.txt": "no such file or directory",
         "blank.txt": "empty file",
-        "capture.warc.gz": "WARC input is not supported yet",
+        "capture.warc.gz": "record 1: corrupt WARC record (no WARC-Type)",
         "empty.jsonl": "empty file",
         "empty.txt": "empty file",
         "image.txt": "binary file (not text)",

@@ -565,24 +565,30 @@ def _crf_ready() -> bool:
     return _CRF_OK
 
 
+_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+
+
 def _crf_mentions(text: str) -> list[Mention]:
     if not _crf_ready():
         return []
     try:
         from .ner import crf_mentions  # type: ignore[attr-defined]
 
-        return list(crf_mentions(text))
+        # the tagger learnt Arabic news text: its spans over Latin-script words (markup, code, English
+        # quotes) are guesses, so only spans with Arabic letters are kept
+        return [m for m in crf_mentions(text) if _ARABIC_LETTER.search(m.text)]
     except Exception:
         return []
 
 
-def find_entities(text: str, crf: bool = True, nested: bool = True) -> list[Mention]:
+def find_entities(text: str, crf: bool = True, nested: bool = True, tokens: list[Token] | None = None) -> list[Mention]:
     """Entity mentions in ``text`` (PERSON ORG GPE LOC FAC WEAPON ROLE), in text order.
 
     ``crf``: also use :func:`khabar.extract.ner.crf_mentions` where it is importable and has a model.
     ``nested``: keep the names nested in ROLE/ORG/FAC mentions as mentions of their own.
+    ``tokens``: ``tokenize(text)`` when the caller has it already (it is not modified).
     """
-    toks = tokenize(text)
+    toks = tokenize(text) if tokens is None else tokens
     if not toks:
         return []
     doc = _Doc(text, toks)

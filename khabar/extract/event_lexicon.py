@@ -228,6 +228,9 @@ class EventLexicon:
         self.cue_words: dict[str, set[str]] = {}  # category -> single-word keys
         self.noun_pron: set[str] = set()  # noun keys that carry a pronoun suffix (قواتها، عسكرييها)
         self.seats: dict[str, str] = {}
+        self._trig_cands: dict[str, tuple] = {}  # key -> the entries a token of that key can start
+        self._noun_cands: dict[str, tuple] = {}
+        self._cue_cands: dict[str, tuple] = {}
         self._load_triggers()
         self._load_nouns()
         self._load_cues()
@@ -300,10 +303,35 @@ class EventLexicon:
 
     # -- matching ------------------------------------------------------------------------------
 
+    # Each look-up first finds the entries a token's key can start (a cached list per key: the
+    # same words come back in every article), then checks the rest of each phrase against the
+    # following tokens.
+
     def triggers_at(self, keys: list[str], i: int) -> list[Hit]:
         """Trigger forms starting at token ``i`` (every reading, longest first)."""
         k = keys[i]
+        cands = self._trig_cands.get(k)
+        if cands is None:
+            if len(self._trig_cands) >= _CANDS_MAX:
+                self._trig_cands.clear()
+            cands = self._trig_cands[k] = self._trigger_candidates(k)
+        if not cands:
+            return []
         out: list[Hit] = []
+        for rest, form, p in cands:
+            if rest:
+                j = i + 1 + len(rest)
+                if j > len(keys) or tuple(keys[i + 1:j]) != rest:
+                    continue
+                out.append(Hit(i, j, form, p))
+            else:
+                out.append(Hit(i, i + 1, form, p))
+        if len(out) > 1:
+            out.sort(key=lambda h: (-(h.j - h.i), len(h.prefix), h.value.trigger.row))
+        return out
+
+    def _trigger_candidates(self, k: str) -> tuple:
+        out = []
         for p in _ALL_PREFIXES:
             if p and (not k.startswith(p) or len(k) - len(p) < 2):
                 continue
@@ -311,31 +339,67 @@ class EventLexicon:
             for rest, form in self.trig_index.first.get(base, ()):
                 if p not in PREFIXES[form.cls]:
                     continue
-                j = i + 1 + len(rest)
-                if j > len(keys) or tuple(keys[i + 1:j]) != rest:
-                    continue
-                out.append(Hit(i, j, form, p))
-        out.sort(key=lambda h: (-(h.j - h.i), len(h.prefix), h.value.trigger.row))
-        return out
+                out.append((rest, form, p))
+        return tuple(out)
 
     def nouns_at(self, keys: list[str], i: int) -> list[Hit]:
         """Noun-class matches starting at token ``i`` (proclitics و ف ب ل ك ال peeled)."""
         k = keys[i]
+        cands = self._noun_cands.get(k)
+        if cands is None:
+            if len(self._noun_cands) >= _CANDS_MAX:
+                self._noun_cands.clear()
+            cands = self._noun_cands[k] = self._noun_candidates(k)
+        if not cands:
+            return []
         out: list[Hit] = []
+        for rest, cls, p, srest in cands:
+            if rest:
+                j = i + 1 + len(rest)
+                if j <= len(keys) and tuple(_strip_al(x) for x in keys[i + 1:j]) == srest:
+                    out.append(Hit(i, j, cls, p))
+            else:
+                out.append(Hit(i, i + 1, cls, p))
+        return out
+
+    def _noun_candidates(self, k: str) -> tuple:
+        out = []
         for p in PREFIXES["masdar"]:
             if p and (not k.startswith(p) or len(k) - len(p) < 2):
                 continue
             base = k[len(p):]
             for rest, cls in self.noun_index.first.get(base, ()):
-                j = i + 1 + len(rest)
-                if j <= len(keys) and tuple(_strip_al(x) for x in keys[i + 1:j]) == tuple(_strip_al(x) for x in rest):
-                    out.append(Hit(i, j, cls, p))
-        return out
+                out.append((rest, cls, p, tuple(_strip_al(x) for x in rest)))
+        return tuple(out)
 
     def cues_at(self, keys: list[str], i: int) -> list[Hit]:
         """Cue phrases starting at token ``i`` (و ف peeled), longest first."""
         k = keys[i]
+        cands = self._cue_cands.get(k)
+        if cands is None:
+            if len(self._cue_cands) >= _CANDS_MAX:
+                self._cue_cands.clear()
+            cands = self._cue_cands[k] = self._cue_candidates(k)
+        if not cands:
+            return []
         out: list[Hit] = []
+        for rest, cat, p in cands:
+            if rest and rest[-1] in ("ل", "ب"):
+                # "وفقا ل" / "وجه ب": the proclitic is the start of the next token (لهيئة، بإرسال)
+                j = i + len(rest)
+                if j < len(keys) and tuple(keys[i + 1:j]) == rest[:-1] and keys[j].startswith(rest[-1]) \
+                        and len(keys[j]) > 2:
+                    out.append(Hit(i, j, cat, p))
+                continue
+            j = i + 1 + len(rest)
+            if j <= len(keys) and tuple(keys[i + 1:j]) == rest:
+                out.append(Hit(i, j, cat, p))
+        if len(out) > 1:
+            out.sort(key=lambda h: -(h.j - h.i))
+        return out
+
+    def _cue_candidates(self, k: str) -> tuple:
+        out = []
         for p in _CUE_PREFIXES:
             if p and (not k.startswith(p) or len(k) - len(p) < 2):
                 continue
@@ -346,24 +410,17 @@ class EventLexicon:
                     continue
                 if cat == "comp" and p.lstrip("وف") not in ("", "ب"):
                     continue  # لأن (because) is not a complementiser
-                if rest and rest[-1] in ("ل", "ب"):
-                    # "وفقا ل" / "وجه ب": the proclitic is the start of the next token (لهيئة، بإرسال)
-                    j = i + len(rest)
-                    if j < len(keys) and tuple(keys[i + 1:j]) == rest[:-1] and keys[j].startswith(rest[-1]) \
-                            and len(keys[j]) > 2:
-                        out.append(Hit(i, j, cat, p))
-                    continue
-                j = i + 1 + len(rest)
-                if j <= len(keys) and tuple(keys[i + 1:j]) == rest:
-                    out.append(Hit(i, j, cat, p))
-        out.sort(key=lambda h: -(h.j - h.i))
-        return out
+                out.append((rest, cat, p))
+        return tuple(out)
 
     def is_cue(self, k: str, cat: str) -> bool:
         words = self.cue_words.get(cat, ())
         if k in words:
             return True
         return k[:1] in ("و", "ف") and k[1:] in words
+
+
+_CANDS_MAX = 1 << 17  # cached keys per look-up table (emptied when full)
 
 
 def _strip_al(k: str) -> str:

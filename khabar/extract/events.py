@@ -275,9 +275,9 @@ class Cand:
 
 class _Doc:
     def __init__(self, text: str, mentions: list[Mention], quantities: list[Quantity], times: list[TimeExpr],
-                 published: str | None) -> None:
+                 published: str | None, tokens: list[Token] | None = None) -> None:
         self.text = text
-        self.toks: list[Token] = tokenize(text)
+        self.toks: list[Token] = tokenize(text) if tokens is None else tokens
         self.keys = [t.key for t in self.toks]
         self.starts = [t.start for t in self.toks]
         self.n = len(self.toks)
@@ -328,6 +328,7 @@ class _Doc:
                 self.time_at[x] = t
         self._nouns: dict[int, list[Hit]] = {}
         self._cues: dict[int, list[Hit]] = {}
+        self._cue_map: dict[int, dict[str, Hit]] = {}
         self._trigs: dict[int, list[Hit]] = {}
         self._classes: dict[int, frozenset[str]] = {}
 
@@ -395,17 +396,24 @@ class _Doc:
         return h
 
     def cue(self, i: int, cat: str) -> Hit | None:
-        for h in self.cues(i):
-            if h.value == cat:
-                return h
-        return None
+        m = self._cue_map.get(i)
+        if m is None:
+            hits = self.cues(i)
+            if not hits:
+                m = _NO_CUES
+            else:
+                m = {}
+                for h in hits:
+                    m.setdefault(h.value, h)  # the first hit of each category
+            self._cue_map[i] = m
+        return m.get(cat)
 
     def is_comp(self, i: int) -> bool:
         h = self.cue(i, "comp")
         return h is not None and self.toks[i].text != ":"
 
     def is_punct(self, i: int) -> bool:
-        return not any(ch.isalnum() for ch in self.toks[i].text)
+        return _is_punct(self.toks[i].text)
 
     def is_fn(self, k: str) -> bool:
         return self.glex.is_function(k)
@@ -453,6 +461,40 @@ def _prep_of_prefix(pk: str) -> str:
 
 def _peel_conj(k: str) -> str:
     return k[1:] if k[:1] in ("و", "ف") and len(k) > 2 else k
+
+
+_NO_CUES: dict[str, Hit] = {}
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_punct(text: str) -> bool:
+    return not any(ch.isalnum() for ch in text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _homeland_prefix(k: str) -> str | None:
+    """The proclitic key before a "his/her country" word (بلاده، وبلادها), or None."""
+    for pk in ("", "و", "ف", "ب", "ل", "وب", "ول", "فب"):
+        if k.startswith(pk) and k[len(pk):] in _HOMELAND:
+            return pk
+    return None
+
+
+@lru_cache(maxsize=1 << 17)
+def _nat2(k: str, k2: str):
+    """A two-word nationality adjective at a token of key ``k`` followed by one of key ``k2``
+    (proclitics peeled from the first word), or None."""
+    nat = gaz_lexicon().nat
+    for p in ("", "و", "ب", "ل", "وال", "بال"):
+        if p and not k.startswith(p):
+            continue
+        base = k[len(p):]
+        if p == "لل" or (p == "" and k.startswith("لل")):
+            base = "ال" + k[2:]
+        e = nat.get(base + " " + k2)
+        if e is not None:
+            return e
+    return None
 
 
 _CLASSIFIERS = _K("مدينة مدينه بلدة بلده ولاية ولايه محافظة محافظه منطقة منطقه قرية قريه إقليم اقليم مقاطعة "
@@ -736,17 +778,17 @@ class _Extractor:
                         np_ = NP(x, pend, "M", prep=prep, mention=pm, start=m.start, end=pm.end,
                                  classes=frozenset({"agent"}), title=m)
                 return np_
-        for pk in ("", "و", "ف", "ب", "ل", "وب", "ول", "فب"):
-            if k.startswith(pk) and k[len(pk):] in _HOMELAND:
-                cut = _prefix_cut(tok.text, pk) if pk else 0
-                prep = _prep_of_prefix(pk)
-                if not pk and x > 0 and not d.is_punct(x - 1) and not d.is_comp(x - 1) and (
-                        d.keys[x - 1] in _CONSTRUCT_HEADS or _peel_conj(d.keys[x - 1]) in _CONSTRUCT_HEADS or
-                        d.classes_at(x - 1) or
-                        (d.trigs(x - 1) and not d.verb_at(x - 1))):
-                    prep = "gen"  # "وقوف بلاده", "قوات بلاده": a genitive, not a subject
-                return NP(x, x + 1, "P", prep=prep, start=tok.start + cut, end=tok.end,
-                          classes=frozenset({"agent"}), homeland=True)
+        pk = _homeland_prefix(k)
+        if pk is not None:
+            cut = _prefix_cut(tok.text, pk) if pk else 0
+            prep = _prep_of_prefix(pk)
+            if not pk and x > 0 and not d.is_punct(x - 1) and not d.is_comp(x - 1) and (
+                    d.keys[x - 1] in _CONSTRUCT_HEADS or _peel_conj(d.keys[x - 1]) in _CONSTRUCT_HEADS or
+                    d.classes_at(x - 1) or
+                    (d.trigs(x - 1) and not d.verb_at(x - 1))):
+                prep = "gen"  # "وقوف بلاده", "قوات بلاده": a genitive, not a subject
+            return NP(x, x + 1, "P", prep=prep, start=tok.start + cut, end=tok.end,
+                      classes=frozenset({"agent"}), homeland=True)
         nat, y = self._nat_at(x, b)
         if nat is not None and (len(k) > 3):
             pk = _nat_prefix(k, nat) or next((p for p in ("وال", "بال", "لل", "و", "ب", "ل") if k.startswith(p) and
@@ -851,15 +893,9 @@ class _Extractor:
         d = self.d
         k = d.keys[x]
         if x + 1 < b:
-            for p in ("", "و", "ب", "ل", "وال", "بال"):
-                if p and not k.startswith(p):
-                    continue
-                base = k[len(p):]
-                if p == "لل" or (p == "" and k.startswith("لل")):
-                    base = "ال" + k[2:]
-                e = d.glex.nat.get(base + " " + d.keys[x + 1])
-                if e is not None:
-                    return e, x + 2
+            e = _nat2(k, d.keys[x + 1])
+            if e is not None:
+                return e, x + 2
         e = _nat(k)
         return (e, x + 1) if e is not None else (None, x)
 
@@ -3351,6 +3387,7 @@ _FRONTED = _TEMPORAL | _K("خلال")
 _NO_PRON = _K("جيشه")
 
 
+@lru_cache(maxsize=1 << 16)
 def _strip_clitics(k: str) -> str:
     for p in ("وبال", "فبال", "وال", "فال", "بال", "ولل", "لل", "وب", "ول", "و", "ف", "ب", "ل"):
         if k.startswith(p) and len(k) - len(p) >= 3:
@@ -3459,16 +3496,17 @@ def _outlet_attribution(text: str, outlet: str | None) -> Attribution:
 
 
 def find_events(text: str, mentions: list[Mention], quantities: list[Quantity], times: list[TimeExpr],
-                published: str | None, outlet: str | None) -> list[Event]:
+                published: str | None, outlet: str | None, tokens: list[Token] | None = None) -> list[Event]:
     """Typed events of one article (see the module docstring), in text order.
 
     ``text`` is the article's cleaned text; ``mentions``/``quantities``/``times`` its per-article
     extractions (offsets into ``text``); ``published`` its ISO date (or None); ``outlet`` the name
-    narration is credited to (a wire dateline in the text overrides it).
+    narration is credited to (a wire dateline in the text overrides it). ``tokens``:
+    ``tokenize(text)`` when the caller has it already (it is not modified).
     """
     if not text or not text.strip():
         return []
-    doc = _Doc(text, mentions, quantities, times, published)
+    doc = _Doc(text, mentions, quantities, times, published, tokens)
     ex = _Extractor(doc, _outlet_attribution(text, outlet))
     events = ex.run()
     for ev in events:

@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 from ..model import Quantity, Token
 from ..text import bases, key, tokenize
+from ..text.tokens import tokens_between
 
 __all__ = ["find_quantities"]
 
@@ -1298,19 +1299,23 @@ class _Scanner:
         return self.out
 
 
-def find_quantities(text: str) -> list[Quantity]:
+def find_quantities(text: str, tokens: list[Token] | None = None) -> list[Quantity]:
     """Every counted amount in text, with offsets (text[start:end] == q.text), value/min/max, unit
-    (English lemma), unit_text, qualifier."""
+    (English lemma), unit_text, qualifier.
+
+    ``tokens``: ``tokenize(text)`` when the caller has it already (it is not modified)."""
     if not text:
         return []
     if "\n" not in text:
-        return _Scanner(text, tokenize(text)).run()
+        return _Scanner(text, tokenize(text) if tokens is None else tokens).run()
     # A quantity never crosses a line (a date line's year is not counting the headline below it).
     out: list[Quantity] = []
     pos = 0
     for line in text.split("\n"):
         if line.strip():
-            for q in _Scanner(line, tokenize(line)).run():
+            # no token crosses a line: the line's tokens are the text's, shifted
+            toks = tokenize(line) if tokens is None else tokens_between(tokens, pos, pos + len(line))
+            for q in _Scanner(line, toks).run():
                 q.start += pos
                 q.end += pos
                 out.append(q)

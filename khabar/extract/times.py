@@ -464,12 +464,12 @@ _SENT_END = frozenset({".", "!", "?", "\n", "…"})
 
 
 class _Scan:
-    def __init__(self, text: str, ref: _Ref | None) -> None:
+    def __init__(self, text: str, ref: _Ref | None, tokens: list[Token] | None = None) -> None:
         self.text = text
         self.ref = ref
         toks: list[Token] = []
         prev_end = 0
-        for t in tokenize(text):
+        for t in (tokenize(text) if tokens is None else tokens):
             if "\n" in text[prev_end:t.start] and toks:
                 toks.append(Token("\n", prev_end, prev_end, "\n"))
             toks.append(t)
@@ -1404,14 +1404,16 @@ class _Scan:
         return out
 
 
-def find_times(text: str, ref: str | None = None) -> list[TimeExpr]:
+def find_times(text: str, ref: str | None = None, tokens: list[Token] | None = None) -> list[TimeExpr]:
     """Every time expression in text with offsets (``text[start:end] == t.text``), resolved to an
     ISO value of its precision (YYYY, YYYY-MM, YYYY-MM-DD) against ``ref`` (the article's date,
     ISO 'YYYY-MM-DD' or 'YYYY-MM' or 'YYYY' or None). Relative expressions get ``relative=True``
-    and value None when ref is None or too coarse to resolve them."""
+    and value None when ref is None or too coarse to resolve them.
+
+    ``tokens``: ``tokenize(text)`` when the caller has it already (it is not modified)."""
     if not text:
         return []
-    return _Scan(text, _parse_ref(ref)).run()
+    return _Scan(text, _parse_ref(ref), tokens).run()
 
 
 # --------------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ What a spec can be:
 
 * a file: single articles (``.txt .text .md .markdown .html .htm .xhtml``), feeds
   (``.rss .atom .xml``), corpora (``.jsonl .ndjson .json .csv .tsv``), corpora compressed with
-  gzip/xz/bzip2 (``.jsonl.xz``, ``.csv.gz`` ...); unknown extensions are sniffed;
+  gzip/xz/bzip2 (``.jsonl.xz``, ``.csv.gz`` ...), web crawls (``.warc``, ``.warc.gz``: the HTML
+  pages, see :mod:`khabar.ingest.warc`); unknown extensions are sniffed;
 * a folder, read recursively in sorted order, skipping hidden entries and ``__pycache__``;
 * an ``http(s)`` URL (see :mod:`khabar.ingest.fetch` for the safety rules).
 """
@@ -53,7 +54,7 @@ from khabar.ingest.fetch import (
 )
 from khabar.model import Notice, RawDocument, SourceError
 
-__all__ = ["IngestOptions", "iter_documents", "CANONICAL_FIELDS"]
+__all__ = ["IngestOptions", "iter_documents", "count_documents", "CANONICAL_FIELDS"]
 
 
 @dataclass
@@ -118,6 +119,48 @@ def iter_documents(
             yield from run.spec(os.fspath(spec))
     finally:
         run.close()
+
+
+def count_documents(specs: Iterable[str | os.PathLike[str]] | str) -> int | None:
+    """How many items :func:`iter_documents` will yield, when that is cheap to know: the specs are
+    single-article files (text, Markdown, HTML) and folders of them. None when a spec is a URL, a
+    feed, a corpus, a crawl or a file whose kind only its content tells."""
+    if isinstance(specs, (str, os.PathLike)):
+        specs = [specs]
+    n = 0
+    for spec in specs:
+        spec = os.fspath(spec)
+        if _URL_RE.match(spec.strip()):
+            return None
+        if os.path.isdir(spec):
+            paths: list[str] = []
+            stack = [spec]
+            while stack:
+                folder = stack.pop()
+                try:
+                    with os.scandir(folder) as it:
+                        for e in it:
+                            if e.name.startswith(".") or e.name == "__pycache__":
+                                continue
+                            if e.is_dir(follow_symlinks=False):
+                                stack.append(e.path)
+                            else:
+                                paths.append(e.path)
+                except OSError:
+                    n += 1  # reported as one skipped source
+            if not paths:
+                n += 1  # "no files in folder"
+        else:
+            paths = [spec]
+        for p in paths:
+            inner, _ = _split_compression(os.path.basename(p))
+            if not os.path.exists(p):
+                n += 1  # one SourceError
+                continue
+            if _kind_from_name(inner) not in ("text", "markdown", "html"):
+                return None
+            n += 1
+    return n
 
 
 def _sha1(text: str) -> str:
@@ -375,7 +418,11 @@ class _Run:
         base = os.path.basename(path)
         inner, compression = _split_compression(base)
         if inner.lower().endswith(".warc") or base.lower().endswith(".warc"):
-            yield SourceError(path, "WARC input is not supported yet")
+            # a crawl: one document per HTML page response (gzip, one member per record, is read
+            # record by record by warcio itself)
+            from .warc import iter_warc
+
+            yield from iter_warc(path, self.unique, self.opts.max_bytes)
             return
         opener: Callable[[str], IO[bytes]] = _COMPRESSORS[compression][1] if compression else _open_plain
         kind = _kind_from_name(inner)

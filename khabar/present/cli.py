@@ -10,8 +10,18 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from .. import __version__
 from ..model import ArticleAnalysis, SourceError
@@ -41,8 +51,26 @@ def _parse_fields(fields: list[str]) -> dict[str, str]:
     return out
 
 
+class _Rate(ProgressColumn):
+    """Articles per second since the start."""
+
+    def render(self, task) -> Text:  # noqa: ANN001
+        elapsed = task.elapsed or 0.0
+        rate = task.completed / elapsed if elapsed > 0 else 0.0
+        return Text(f"{rate:,.1f} articles/s", style="progress.data.speed")
+
+
+class _Count(ProgressColumn):
+    """``n/total`` when the total is known, else ``n``."""
+
+    def render(self, task) -> Text:  # noqa: ANN001
+        n = int(task.completed)
+        return Text(f"{n:,}/{int(task.total):,}" if task.total is not None else f"{n:,}", style="progress.download")
+
+
 class _Reporter:
-    """Reports skipped sources as they happen and shows progress once there is more than a screenful."""
+    """Reports skipped sources as they happen and shows a live progress bar (articles/s, ETA when
+    the number of documents is known) on a terminal."""
 
     def __init__(self, quiet: bool, total: int | None = None) -> None:
         self.quiet = quiet
@@ -50,7 +78,6 @@ class _Reporter:
         self.count = 0
         self.progress: Progress | None = None
         self.task = None
-        self.threshold = max(10, err.size.height - 2)
 
     def __call__(self, item: ArticleAnalysis | SourceError) -> None:
         self.count += 1
@@ -62,49 +89,111 @@ class _Reporter:
                 err.print(msg)
         if self.quiet or not err.is_terminal:
             return
-        if self.progress is None and (self.count > self.threshold or (self.total or 0) > self.threshold):
-            self.progress = Progress(
-                SpinnerColumn(),
-                TextColumn("analysing"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=err,
-                transient=True,
-            )
-            self.progress.start()
-            self.task = self.progress.add_task("articles", total=self.total, completed=self.count)
+        if self.progress is None:
+            self.start()
         if self.progress is not None:
             self.progress.update(self.task, completed=self.count)
+
+    def start(self) -> None:
+        if self.quiet or not err.is_terminal or self.progress is not None:
+            return
+        columns = [SpinnerColumn(), TextColumn("analysing")]
+        if self.total is not None:
+            columns += [BarColumn(), TaskProgressColumn()]
+        columns += [_Count(), _Rate(), TimeElapsedColumn()]
+        if self.total is not None:
+            columns += [TextColumn("ETA"), TimeRemainingColumn()]
+        self.progress = Progress(*columns, console=err, transient=True, refresh_per_second=4)
+        self.progress.start()
+        self.task = self.progress.add_task("articles", total=self.total, completed=self.count)
 
     def close(self) -> None:
         if self.progress is not None:
             self.progress.stop()
+            self.progress = None
 
 
-def _summary(result, seconds: float, console: Console) -> None:  # noqa: ANN001
-    arts = result.articles
-    words = sum(a.words for a in arts)
-    outlets = Counter(a.outlet for a in arts if a.outlet)
-    dates = sorted(a.published for a in arts if a.published)
-    warnings = Counter(w.code for a in arts for w in a.warnings)
+class _Stats:
+    """What the summary says about the articles of a run, gathered as they come (nothing kept)."""
+
+    def __init__(self) -> None:
+        self.articles = 0
+        self.words = 0
+        self.errors = 0
+        self.outlets: Counter[str] = Counter()
+        self.first: str | None = None
+        self.last: str | None = None
+        self.undated = 0
+        self.wires: Counter[str] = Counter()
+        self.warnings: Counter[str] = Counter()
+
+    def __call__(self, item: ArticleAnalysis | SourceError) -> None:
+        if isinstance(item, SourceError):
+            self.errors += 1
+            return
+        a = item.article
+        self.articles += 1
+        self.words += a.words
+        if a.outlet:
+            self.outlets[a.outlet] += 1
+        if a.published:
+            self.first = min(self.first or a.published, a.published)
+            self.last = max(self.last or a.published, a.published)
+        else:
+            self.undated += 1
+        self.wires.update(a.wire)
+        self.warnings.update(w.code for w in a.warnings)
+
+
+def peak_memory_mb() -> float:
+    """Peak resident memory of this process plus that of its largest finished child (MB)."""
+    import resource
+
+    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return kb / 1024
+
+
+def cost_line(articles: int, words: int, seconds: float) -> str:
+    rate = articles / seconds if seconds > 0 else 0.0
+    return (f"{articles:,} articles, {words:,} words, {seconds:.1f} s, {rate:,.1f} articles/s, "
+            f"peak memory {peak_memory_mb():,.0f} MB")
+
+
+def _summary(stats: _Stats, seconds: float, console: Console, store_line: str | None = None) -> None:
+    outlets, warnings = stats.outlets, stats.warnings
     table = Table(title="khabar: summary", show_header=False, title_justify="left")
     table.add_column("what", style="bold")
     table.add_column("value", overflow="fold")
-    table.add_row("articles", f"{len(arts)}")
-    table.add_row("words", f"{words:,}")
+    table.add_row("articles", f"{stats.articles}")
+    table.add_row("words", f"{stats.words:,}")
     top = ", ".join(f"{o} ({n})" for o, n in outlets.most_common(6))
     more = f" and {len(outlets) - 6} more" if len(outlets) > 6 else ""
     table.add_row("outlets", f"{len(outlets)}" + (f": {top}{more}" if outlets else ""))
-    undated = len(arts) - len(dates)
-    span = f"{dates[0]} … {dates[-1]}" if dates else "none"
-    table.add_row("dates", span + (f" ({undated} undated)" if undated else ""))
-    wires = Counter(w for a in arts for w in a.wire)
-    table.add_row("wire credits", ", ".join(f"{w} ({n})" for w, n in wires.most_common()) or "none")
+    span = f"{stats.first} … {stats.last}" if stats.first else "none"
+    table.add_row("dates", span + (f" ({stats.undated} undated)" if stats.undated else ""))
+    table.add_row("wire credits", ", ".join(f"{w} ({n})" for w, n in stats.wires.most_common()) or "none")
     table.add_row("warnings", f"{sum(warnings.values())}" + (": " + ", ".join(f"{c} {n}" for c, n in warnings.most_common()) if warnings else ""))
-    table.add_row("skipped sources", f"{len(result.errors)}")
+    table.add_row("skipped sources", f"{stats.errors}")
+    if store_line:
+        table.add_row("store", store_line)
     table.add_row("time", f"{seconds:.1f} s")
     console.print(table)
+
+
+def _engine_options(workers: int | None, engine: str, scheduler: Optional[str], total: int | None) -> int:
+    from ..parallel import CHUNK, default_workers
+
+    if engine not in ("local", "dask"):
+        raise typer.BadParameter(f"--engine: local or dask, not {engine!r}")
+    if scheduler and engine != "dask":
+        raise typer.BadParameter("--scheduler needs --engine dask")
+    if workers is not None and workers < 1:
+        raise typer.BadParameter("--workers must be 1 or more")
+    if workers is None:
+        workers = default_workers()
+        if engine == "local" and total is not None and total <= 2 * CHUNK:
+            workers = 1  # a handful of documents: starting worker processes would cost more
+    return workers
 
 
 def _run_analyze(
@@ -117,26 +206,55 @@ def _run_analyze(
     max_bytes: int,
     quiet: bool,
     html_out: Optional[str] = None,
+    db: Optional[str] = None,
+    workers: Optional[int] = None,
+    engine: str = "local",
+    scheduler: Optional[str] = None,
+    batch: int | None = None,
 ) -> int:
-    from ..ingest.sources import IngestOptions
-    from ..pipeline import dossier, run
+    from ..ingest.sources import IngestOptions, count_documents
+    from ..pipeline import STORE_BATCH, dossier, run, run_into_store
     from .dossier import write_json
 
     opts = IngestOptions(
         allow_private=allow_private, offline=offline, timeout=timeout, max_bytes=max_bytes, fields=_parse_fields(fields)
     )
-    reporter = _Reporter(quiet)
+    total = count_documents(sources)
+    workers = _engine_options(workers, engine, scheduler, total)
+    stats = _Stats()
+    reporter = _Reporter(quiet, total)
+
+    def on_result(item: ArticleAnalysis | SourceError) -> None:
+        stats(item)
+        reporter(item)
+
+    store = None
+    store_line = None
     t0 = time.perf_counter()
+    reporter.start()
     try:
-        result = run(sources, opts, on_result=reporter)
+        if db is not None:
+            from ..store import Store
+
+            store = Store(db)
+            res = run_into_store(sources, store, opts, on_result=on_result, workers=workers, engine=engine,
+                                 scheduler=scheduler, batch=batch or STORE_BATCH)
+            counts = store.counts()
+            store_line = (f"{res.added} added, {res.duplicates} already stored; {counts['articles']} articles, "
+                          f"{counts['stories']} stories, {counts['claims']} claims, {counts['conflicts']} conflicts")
+            result = None
+        else:
+            result = run(sources, opts, on_result=on_result, workers=workers, engine=engine, scheduler=scheduler)
     finally:
         reporter.close()
     seconds = time.perf_counter() - t0
     out_console = err if "-" in (json_out, html_out) else Console(highlight=False)
-    if not result.analyses:
-        err.print(f"[red]nothing could be analysed[/] ({len(result.errors)} source(s) skipped)")
+    if not stats.articles:
+        err.print(f"[red]nothing could be analysed[/] ({stats.errors} source(s) skipped)")
         return 2
-    d = dossier(result) if (json_out or html_out) else None
+    d = None
+    if json_out or html_out:
+        d = store.dossier() if store is not None else dossier(result)
     if json_out:
         write_json(d, json_out)
         if json_out != "-":
@@ -152,13 +270,27 @@ def _run_analyze(
             html_path.write_text(render_report(d), encoding="utf-8")
             out_console.print(f"wrote {html_out}")
     if not quiet:
-        _summary(result, seconds, out_console)
+        _summary(stats, seconds, out_console, store_line)
+        err.print(cost_line(stats.articles, stats.words, seconds), highlight=False)
     return 0
+
+
+DbOption = Annotated[
+    Optional[str],
+    typer.Option("--db", help="SQLite file or postgresql:// URL (default: $KHABAR_DB or ~/.local/share/khabar/khabar.db)."),
+]
+WorkersOption = Annotated[
+    Optional[int], typer.Option("--workers", "-w", help="Worker processes for per-article work (default: the cores).")
+]
+EngineOption = Annotated[str, typer.Option("--engine", help="local (a process pool) or dask (a Dask cluster).")]
+SchedulerOption = Annotated[
+    Optional[str], typer.Option("--scheduler", help="Dask scheduler address (tcp://HOST:8786); with --engine dask.")
+]
 
 
 @app.command()
 def analyze(
-    sources: Annotated[list[str], typer.Argument(help="Files, folders (recursive), URLs, feeds, JSONL/CSV corpora.")],
+    sources: Annotated[list[str], typer.Argument(help="Files, folders (recursive), URLs, feeds, JSONL/CSV corpora, WARC crawls.")],
     json_out: Annotated[Optional[str], typer.Option("--json", help="Write the JSON dossier here ('-' for stdout).")] = None,
     html_out: Annotated[
         Optional[str], typer.Option("--html", help="Write the self-contained HTML report here (opens offline).")
@@ -171,9 +303,19 @@ def analyze(
     timeout: Annotated[float, typer.Option(help="Seconds per HTTP request.")] = 15.0,
     max_bytes: Annotated[int, typer.Option(help="Size cap for one page or file, in bytes.")] = 10_000_000,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary.")] = False,
+    db: Annotated[
+        Optional[str],
+        typer.Option("--db", help="Stream the results into this store (SQLite file or postgresql:// URL) as they come; "
+                                  "--json/--html are then written from the store."),
+    ] = None,
+    workers: WorkersOption = None,
+    engine: EngineOption = "local",
+    scheduler: SchedulerOption = None,
+    batch: Annotated[Optional[int], typer.Option(help="With --db: articles per store transaction.")] = None,
 ) -> None:
-    """Analyse articles and write the JSON dossier (and/or the HTML report)."""
-    raise typer.Exit(_run_analyze(sources, json_out, field, allow_private, offline, timeout, max_bytes, quiet, html_out))
+    """Analyse articles and write the JSON dossier (and/or the HTML report, and/or a store)."""
+    raise typer.Exit(_run_analyze(sources, json_out, field, allow_private, offline, timeout, max_bytes, quiet, html_out,
+                                  db=db, workers=workers, engine=engine, scheduler=scheduler, batch=batch))
 
 
 def example_corpus() -> Path:
@@ -199,12 +341,6 @@ def demo(
     raise typer.Exit(_run_analyze([str(corpus)], out, [], False, True, 15.0, 10_000_000, False))
 
 
-DbOption = Annotated[
-    Optional[str],
-    typer.Option("--db", help="SQLite file or postgresql:// URL (default: $KHABAR_DB or ~/.local/share/khabar/khabar.db)."),
-]
-
-
 @app.command()
 def ingest(
     sources: Annotated[list[str], typer.Argument(help="Files, folders, URLs, feeds, corpora to add to the store.")],
@@ -215,52 +351,49 @@ def ingest(
     timeout: Annotated[float, typer.Option(help="Seconds per HTTP request.")] = 15.0,
     batch: Annotated[int, typer.Option(help="Articles per transaction.")] = 20,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary.")] = False,
+    workers: WorkersOption = None,
+    engine: EngineOption = "local",
+    scheduler: SchedulerOption = None,
 ) -> None:
-    """Add articles to the store; the same text twice is stored once. Cross-article results update."""
-    from ..ingest.sources import IngestOptions
-    from ..pipeline import iter_results
+    """Add articles to the store; the same text twice is stored once. Cross-article results update
+    (once, at the end: the articles are committed batch by batch)."""
+    from ..ingest.sources import IngestOptions, count_documents
+    from ..pipeline import run_into_store
     from ..store import Store
 
     store = Store(db)
     opts = IngestOptions(allow_private=allow_private, offline=offline, timeout=timeout, fields=_parse_fields(field))
-    reporter = _Reporter(quiet)
-    added = dupes = errors = 0
-    pending = []
+    total = count_documents(sources)
+    workers = _engine_options(workers, engine, scheduler, total)
+    stats = _Stats()
+    reporter = _Reporter(quiet, total)
+
+    def on_result(item: ArticleAnalysis | SourceError) -> None:
+        stats(item)
+        reporter(item)
+
     t0 = time.perf_counter()
-
-    def flush() -> None:
-        nonlocal added, dupes
-        if pending:
-            out = store.add(pending)
-            added += len(out["added"])
-            dupes += len(out["duplicates"])
-            pending.clear()
-
+    reporter.start()
     try:
-        for item in iter_results(sources, opts):
-            reporter(item)
-            if isinstance(item, SourceError):
-                errors += 1
-                continue
-            pending.append(item)
-            if len(pending) >= batch:
-                flush()
-        flush()
+        res = run_into_store(sources, store, opts, on_result=on_result, workers=workers, engine=engine,
+                             scheduler=scheduler, batch=max(1, batch))
     finally:
         reporter.close()
+    seconds = time.perf_counter() - t0
     counts = store.counts()
     if not quiet:
         table = Table(title="khabar: ingest", show_header=False, title_justify="left")
         table.add_column("what", style="bold")
         table.add_column("value")
-        table.add_row("added", str(added))
-        table.add_row("already stored", str(dupes))
-        table.add_row("skipped sources", str(errors))
+        table.add_row("added", str(res.added))
+        table.add_row("already stored", str(res.duplicates))
+        table.add_row("skipped sources", str(len(res.errors)))
         table.add_row("store", f"{counts['articles']} articles, {counts['stories']} stories, {counts['claims']} claims, "
                       f"{counts['conflicts']} conflicts")
-        table.add_row("time", f"{time.perf_counter() - t0:.1f} s")
+        table.add_row("time", f"{seconds:.1f} s")
         Console(highlight=False).print(table)
-    raise typer.Exit(0 if added or dupes else 2)
+        err.print(cost_line(stats.articles, stats.words, seconds), highlight=False)
+    raise typer.Exit(0 if res.added or res.duplicates else 2)
 
 
 @app.command()
@@ -305,6 +438,25 @@ def export(
         raise typer.Exit(2) from None
     for path in written:
         err.print(f"wrote {path}")
+
+
+@app.command("eval-ner")
+def eval_ner(
+    path: Annotated[Path, typer.Argument(help="A token-per-line `token TAG` file in ANERcorp's format (BIO).")],
+) -> None:
+    """Tag an ANERcorp-format file and print precision, recall and F1 per type and overall (exact spans)."""
+    from ..extract.ner import eval_ner as run_eval
+    from ..extract.ner import format_report
+
+    if not path.is_file():
+        err.print(f"[red]{path}: no such file[/]")
+        raise typer.Exit(2)
+    try:
+        result = run_eval(path)
+    except (OSError, ValueError) as exc:
+        err.print(f"[red]{path}: {exc}[/]")
+        raise typer.Exit(2) from None
+    typer.echo(format_report(result))
 
 
 @app.command()

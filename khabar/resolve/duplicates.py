@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -47,14 +48,21 @@ class ParagraphSketch:
     minhash: LeanMinHash
 
 
+@lru_cache(maxsize=1)
+def _empty_minhash() -> MinHash:
+    """An empty sketch to copy: its permutations are drawn once per process, not per paragraph."""
+    return MinHash(num_perm=NUM_PERM, seed=_PERM_SEED)
+
+
 def sketch_paragraphs(text: str) -> list[ParagraphSketch]:
     """MinHash sketches of an article's paragraphs (pure; picklable; done per article)."""
     out = []
+    empty = _empty_minhash()
     for i, line in enumerate(text.split("\n")):
         words = key(line).split()
         if len(words) < MIN_PARAGRAPH_WORDS:
             continue
-        m = MinHash(num_perm=NUM_PERM, seed=_PERM_SEED)
+        m = empty.copy()
         m.update_batch(list(_shingles(words)))
         out.append(ParagraphSketch(i, len(words), LeanMinHash(m)))
     return out

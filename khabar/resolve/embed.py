@@ -60,3 +60,9 @@ def embed_texts(texts: list[str]) -> np.ndarray:
 
 def embed_article(article: Article) -> np.ndarray:
     return embed_texts([article_snippet(article)])[0]
+
+
+def embed_articles(articles: list[Article]) -> np.ndarray:
+    """One row per article, in one encoder call (the encoder streams its weights once per
+    micro-batch of texts, so a batch costs less than its articles one by one)."""
+    return embed_texts([article_snippet(a) for a in articles])

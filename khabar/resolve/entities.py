@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from ..model import Entity, Mention
 from ..text.normalize import key as norm_key
@@ -106,18 +107,15 @@ class SurnameIndex:
                 self.source.setdefault(last, m)
 
     def scan(self, article_id: str, text: str, mentions: list[Mention]) -> list[Mention]:
-        from ..text.tokens import bases
-
         spans = [(m.start, m.end) for m in mentions]
         out: list[Mention] = []
+        owned = self.owners
         for tm in _NAME_TOKEN.finditer(text):
-            for prefix, base in bases(norm_key(tm.group()))[:4]:
-                if prefix not in ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل"):
-                    continue
-                owners = self.owners.get(base)
+            for cut, base in _surname_forms(tm.group()):
+                owners = owned.get(base)
                 if not owners or len(owners) != 1:
                     continue
-                start, end = tm.start() + len(prefix), tm.end()
+                start, end = tm.start() + cut, tm.end()
                 if any(s <= start < e or s < end <= e for s, e in spans):
                     break
                 src = self.source[base]
@@ -126,6 +124,15 @@ class SurnameIndex:
                                    article=article_id))
                 break
         return out
+
+
+@lru_cache(maxsize=1 << 17)
+def _surname_forms(token: str) -> tuple[tuple[int, str], ...]:
+    """(proclitic length, base) readings of a word a surname can hide in, longest base first."""
+    from ..text.tokens import bases
+
+    return tuple((len(prefix), base) for prefix, base in bases(norm_key(token))[:4]
+                 if prefix in ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل"))
 
 
 def surname_mentions(texts: dict[str, str], mentions: list[Mention]) -> list[Mention]:
@@ -152,8 +159,17 @@ class EntityResolver:
         self.ids: dict[int, int] = {}  # root mention index -> entity number
         self.next_id = 1
         self.parts: dict[str, set[int]] = defaultdict(set)  # name part -> mention indices of full names
-        self.lone: list[int] = []  # lone name parts waiting for a unique owner
+        # lone name parts waiting for a unique owner, by their key (indices in increasing order)
+        self.waiting: dict[str, list[int]] = {}
         self.by_span: dict[tuple[str, int, int], int] = {}
+
+    def __setstate__(self, state: dict) -> None:
+        lone = state.pop("lone", None)  # the state of an older version: one list of waiting parts
+        self.__dict__.update(state)
+        if lone is not None:
+            self.waiting = {}
+            for i in lone:
+                self.waiting.setdefault(norm_key(self.mentions[i].text), []).append(i)
 
     def find(self, i: int) -> int:
         p = self.parent
@@ -173,6 +189,8 @@ class EntityResolver:
             self.ids[keep] = min(ids)
 
     def add(self, mentions: Iterable[Mention]) -> None:
+        lone: list[int] = []  # new lone name parts
+        touched: set[str] = set()  # name parts that got new full names
         for m in mentions:
             i = len(self.mentions)
             self.mentions.append(m)
@@ -191,25 +209,33 @@ class EntityResolver:
                 if len(parts) >= 2:
                     for part in parts:
                         self.parts[part].add(i)
+                    touched.update(parts)
                 resolved = m.canonical and norm_key(m.canonical) != norm_key(m.text)
                 if not resolved and len(m.text.split()) == 1:
-                    self.lone.append(i)
+                    lone.append(i)
             if self.find(i) not in self.ids:
                 self.ids[self.find(i)] = self.next_id
                 self.next_id += 1
-        self._join_lone()
+        self._join_lone(lone, touched)
 
-    def _join_lone(self) -> None:
+    def _join_lone(self, new: list[int], touched: set[str]) -> None:
         """A lone name part ("يون", "صويلو") joins the one person whose full name has that part;
-        when several people share it (two Kims) it stays on its own."""
-        waiting = []
-        for i in self.lone:
-            owners = {self.find(r) for r in self.parts.get(norm_key(self.mentions[i].text), ())}
+        when several people share it (two Kims) it stays on its own.
+
+        Only the new parts and the waiting ones whose key got a full name are looked at (a part
+        waits only while no full name has it), in the order they came — which gives what going
+        over every waiting part would."""
+        cands = list(new)
+        for k in touched:
+            cands.extend(self.waiting.pop(k, ()))
+        cands.sort()
+        for i in cands:
+            k = norm_key(self.mentions[i].text)
+            owners = {self.find(r) for r in self.parts.get(k, ())}
             if len(owners) == 1:
                 self.union(owners.pop(), i)
             elif not owners:
-                waiting.append(i)
-        self.lone = waiting
+                self.waiting.setdefault(k, []).append(i)
 
     def entity_id(self, m: Mention) -> str | None:
         i = self.by_span.get((m.article, m.start, m.end))

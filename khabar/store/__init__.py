@@ -4,6 +4,12 @@
 one transaction: the articles, their per-article analyses, the cross-article engine's state after
 adding them, and the materialised cross-article results. A crash in the middle leaves the store as
 it was before that transaction; re-ingesting the same text is a no-op (content digest).
+
+Bulk loading (``add(..., materialise=False)`` batch after batch, then ``checkpoint()``) commits the
+articles batch by batch but writes the engine's state and the cross-article tables once at the end:
+their cost grows with the store, so writing them per batch would make a large load quadratic. An
+interrupted bulk load loses nothing: articles the engine's saved state lacks are added to it (in
+the order they were stored) the next time the store is written.
 """
 
 from __future__ import annotations
@@ -71,6 +77,7 @@ class Store:
             def _sqlite_begin(conn):  # noqa: ANN001
                 conn.exec_driver_sql("BEGIN IMMEDIATE")  # take the write lock up front: no lost updates
         self._lock = threading.RLock()
+        self._unsaved = 0  # articles in the cached engine that its saved state lacks
         self._cache: tuple[int, CrossArticle] | None = None
         self._results: tuple[int, dict[str, Any]] | None = None
         self.migrate()
@@ -104,62 +111,130 @@ class Store:
         if for_update and self.dialect == "postgresql":
             q = q.with_for_update()
         row = conn.execute(q).first()
+        if self._cache and self._cache[0] == (row[0] if row is not None else 0):
+            return self._cache
+        self._unsaved = 0  # a saved state (the articles it lacks are caught up by the caller)
         if row is None:
             return 0, CrossArticle()
-        if self._cache and self._cache[0] == row[0]:
-            return self._cache
         return row[0], loads(row[1])
 
-    def add(self, analyses: list[ArticleAnalysis]) -> dict[str, list[str]]:
+    def add(self, analyses: list[ArticleAnalysis], materialise: bool = True) -> dict[str, list[str]]:
         """Ingest analysed articles in one transaction; returns ``{"added": [...], "duplicates": [...]}``.
 
         An article whose cleaned text is already in the store (same digest) is not added again;
         its id is listed under ``duplicates`` with the id it has in the store.
-        """
-        from ..pipeline import fingerprint
 
+        ``materialise=False``: commit the articles and update the engine in memory, but leave its
+        saved state and the cross-article tables to a later ``add`` or ``checkpoint()`` (bulk
+        loading, see the module doc).
+        """
         added: list[str] = []
         dupes: list[str] = []
-        with self._lock, self.engine.begin() as conn:
-            version, engine = self._load_state(conn, for_update=True)
-            seq = conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.articles.c.seq), 0))).scalar_one()
-            taken = {r[0] for r in conn.execute(sa.select(t.articles.c.id))}
-            new: list[ArticleAnalysis] = []
-            seen_digests: set[str] = set()
-            for a in analyses:
-                d = digest(a.article.text)
-                row = conn.execute(sa.select(t.articles.c.id).where(t.articles.c.digest == d)).first()
-                if row is not None or d in seen_digests:
-                    dupes.append(row[0] if row else a.article.id)
-                    continue
-                seen_digests.add(d)
-                base, n = a.article.id, 2
-                while a.article.id in taken:
-                    a.article.id = f"{base}-{n}"
-                    n += 1
-                    for item in (*a.mentions, *a.quantities, *a.times, *a.events):
-                        item.article = a.article.id
-                taken.add(a.article.id)
-                if a.embedding is None:
-                    fingerprint(a)
-                seq += 1
-                conn.execute(t.articles.insert().values(**self._article_row(a, d, seq)))
-                if self.dialect == "sqlite":
-                    conn.execute(sa.text("INSERT INTO articles_fts (id, search) VALUES (:id, :s)"),
-                                 {"id": a.article.id, "s": _search_text(a)})
-                new.append(a)
-                added.append(a.article.id)
-            if new:
-                engine.add(new)
-                version += 1
-                blob = dumps(engine)
-                if conn.execute(sa.select(t.engine_state.c.id).where(t.engine_state.c.id == 1)).first():
-                    conn.execute(t.engine_state.update().where(t.engine_state.c.id == 1).values(version=version, blob=blob))
-                else:
-                    conn.execute(t.engine_state.insert().values(id=1, version=version, blob=blob))
-                self._materialise(conn, engine, version)
-            self._cache = (version, engine)
+        try:
+            with self._lock, self.engine.begin() as conn:
+                version, engine = self._load_state(conn, for_update=True)
+                seq = conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.articles.c.seq), 0))).scalar_one()
+                ordered = [r[0] for r in conn.execute(sa.select(t.articles.c.id).order_by(t.articles.c.seq))]
+                self._catch_up(conn, engine, ordered)
+                taken = set(ordered)
+                digests = [digest(a.article.text) for a in analyses]
+                stored = self._digests(conn, digests)
+                new: list[ArticleAnalysis] = []
+                rows: list[dict[str, Any]] = []
+                seen_digests: set[str] = set()
+                for a, d in zip(analyses, digests):
+                    if d in stored or d in seen_digests:
+                        dupes.append(stored.get(d) or a.article.id)
+                        continue
+                    seen_digests.add(d)
+                    base, n = a.article.id, 2
+                    while a.article.id in taken:
+                        a.article.id = f"{base}-{n}"
+                        n += 1
+                        for item in (*a.mentions, *a.quantities, *a.times, *a.events):
+                            item.article = a.article.id
+                    taken.add(a.article.id)
+                    seq += 1
+                    rows.append(self._article_row(a, d, seq))
+                    new.append(a)
+                    added.append(a.article.id)
+                if rows:
+                    conn.execute(t.articles.insert(), rows)
+                    if self.dialect == "sqlite":
+                        conn.execute(sa.text("INSERT INTO articles_fts (id, search) VALUES (:id, :s)"),
+                                     [{"id": r["id"], "s": r["search"]} for r in rows])
+                if new:
+                    from ..pipeline import fingerprint_all
+
+                    fingerprint_all([a for a in new if a.embedding is None])
+                    engine.add(new)
+                    self._unsaved += len(new)
+                if materialise and self._unsaved:
+                    version = self._save(conn, engine, version)
+                self._cache = (version, engine)
+        except BaseException:
+            self._forget()
+            raise
         return {"added": added, "duplicates": dupes}
+
+    def checkpoint(self) -> bool:
+        """Write the engine's state and the cross-article tables if articles were added without
+        (``add(..., materialise=False)``, or an interrupted bulk load); True if anything was written."""
+        try:
+            with self._lock, self.engine.begin() as conn:
+                version, engine = self._load_state(conn, for_update=True)
+                ordered = [r[0] for r in conn.execute(sa.select(t.articles.c.id).order_by(t.articles.c.seq))]
+                self._catch_up(conn, engine, ordered)
+                wrote = bool(self._unsaved)
+                if wrote:
+                    version = self._save(conn, engine, version)
+                self._cache = (version, engine)
+        except BaseException:
+            self._forget()
+            raise
+        return wrote
+
+    def _forget(self) -> None:
+        """After a failed transaction: the cached engine may hold what was rolled back."""
+        self._cache = None
+        self._unsaved = 0
+
+    def _save(self, conn: sa.Connection, engine: CrossArticle, version: int) -> int:
+        version += 1
+        blob = dumps(engine)
+        if conn.execute(sa.select(t.engine_state.c.id).where(t.engine_state.c.id == 1)).first():
+            conn.execute(t.engine_state.update().where(t.engine_state.c.id == 1).values(version=version, blob=blob))
+        else:
+            conn.execute(t.engine_state.insert().values(id=1, version=version, blob=blob))
+        self._materialise(conn, engine, version)
+        self._unsaved = 0
+        return version
+
+    def _digests(self, conn: sa.Connection, digests: list[str]) -> dict[str, str]:
+        """Stored digests among ``digests`` → the id of their article."""
+        out: dict[str, str] = {}
+        uniq = list(dict.fromkeys(digests))
+        for i in range(0, len(uniq), 500):
+            q = sa.select(t.articles.c.digest, t.articles.c.id).where(t.articles.c.digest.in_(uniq[i: i + 500]))
+            out.update({r[0]: r[1] for r in conn.execute(q)})
+        return out
+
+    def _catch_up(self, conn: sa.Connection, engine: CrossArticle, ordered: list[str]) -> None:
+        """Add to ``engine`` the stored articles it lacks (committed by a bulk load whose engine state
+        was not written), in the order they were stored."""
+        missing = [aid for aid in ordered if aid not in engine]
+        if not missing:
+            return
+        from ..pipeline import fingerprint_all
+
+        for i in range(0, len(missing), 200):
+            part = missing[i: i + 200]
+            rows = {r[0]: r[1] for r in conn.execute(
+                sa.select(t.articles.c.id, t.articles.c.analysis).where(t.articles.c.id.in_(part)))}
+            batch = [loads(rows[aid]) for aid in part]
+            fingerprint_all(batch)
+            engine.add(batch)
+        self._unsaved += len(missing)
 
     def _article_row(self, a: ArticleAnalysis, d: str, seq: int) -> dict[str, Any]:
         art = a.article
@@ -220,8 +295,12 @@ class Store:
              "claim": x["claim"], "event": x["event"], "summary": x["summary"]}
             for i, x in enumerate(r["timeline"], start=1)
         ])
-        for aid, sid in story_of.items():
-            conn.execute(t.articles.update().where(t.articles.c.id == aid).values(story=sid, grp=r["independence"].get(aid)))
+        if story_of:
+            conn.execute(
+                t.articles.update().where(t.articles.c.id == sa.bindparam("b_id"))
+                .values(story=sa.bindparam("b_story"), grp=sa.bindparam("b_grp")),
+                [{"b_id": aid, "b_story": sid, "b_grp": r["independence"].get(aid)} for aid, sid in story_of.items()],
+            )
         stale = r["stale"]
         conn.execute(t.meta.delete().where(t.meta.c.key.in_(["version", "stale", "graph"])))
         import json
@@ -294,7 +373,16 @@ class Store:
             q = sa.select(t.articles.c.id, t.articles.c.data, t.articles.c.analysis, t.articles.c.story,
                           t.articles.c.grp).order_by(t.articles.c.seq)
             if story:
-                q = q.where(t.articles.c.story == story)
+                # the story's articles, and those of other stories its claims and conflicts cite
+                own = {x[0] for x in conn.execute(sa.select(t.articles.c.id).where(t.articles.c.story == story))}
+                cited = set()
+                for c in r["claims"]:
+                    if c.get("story") == story:
+                        cited |= set(c["articles"])
+                for k in r["conflicts"]:
+                    if k.get("story") == story:
+                        cited |= {e["article"] for v in k["values"] for e in v.get("evidence", [])}
+                q = q.where(t.articles.c.id.in_(sorted(own | cited)))
             rows = conn.execute(q).all()
         ids = {row[0] for row in rows}
         articles, quantities, times = [], [], []
@@ -310,7 +398,8 @@ class Store:
             quantities += [{**to_plain(q), "article": aid} for q in a.quantities]
             times += [{**to_plain(x), "article": aid} for x in a.times]
         events = [e for e in r["events"] if e["article"] in ids]
-        claims = [c for c in r["claims"] if set(c["articles"]) & ids]
+        # a story's claims are its own (those of its first article's story), as /api/claims?story= lists
+        claims = [c for c in r["claims"] if (c.get("story") == story if story else True)]
         claim_ids = {c["id"] for c in claims}
         entities = []
         used = {x for e in events for x in (e["actor"], e["recipient"], e["place"]) if x}
@@ -331,7 +420,8 @@ class Store:
             "stories": [s for s in r["stories"] if not story or s["id"] == story],
             "duplicates": [p for p in r["duplicates"] if set(p["articles"]) <= ids],
             "claims": claims,
-            "conflicts": [k for k in r["conflicts"] if k.get("claim") in claim_ids],
+            "conflicts": [k for k in r["conflicts"] if k.get("claim") in claim_ids and all(
+                e["article"] in ids for v in k["values"] for e in v.get("evidence", []))],
             "timeline": [x for x in r["timeline"] if (x["claim"] in claim_ids) or
                          (x["event"] and any(e["id"] == x["event"] for e in events))],
             "graph": build_graph(claims, {e["id"]: e for e in events}, {e["id"]: e for e in entities}),
@@ -348,6 +438,7 @@ class Store:
             return conn.execute(cnt).scalar_one(), [r[0] for r in conn.execute(sel)]
 
     def claims(self, story: str | None = None, limit: int = 100, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+        """Claims; with ``story``, the story's own (a claim belongs to the story of its first article)."""
         return self._page(t.claims, story, limit, offset)
 
     def conflicts(self, story: str | None = None, limit: int = 100, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from ..model import Token
 from .normalize import key as norm_key
@@ -30,7 +31,44 @@ FUTURE = ("س",)
 
 def tokenize(text: str) -> list[Token]:
     """Split ``text`` into tokens with offsets and match keys."""
-    return [Token(m.group(), m.start(), m.end(), norm_key(m.group())) for m in TOKEN_RE.finditer(text)]
+    cache = _KEYS
+    out = []
+    append = out.append
+    for m in TOKEN_RE.finditer(text):
+        g = m.group()
+        k = cache.get(g)
+        if k is None:
+            k = norm_key(g)
+            if len(cache) >= _KEYS_MAX:
+                cache.clear()
+            cache[g] = k
+        s, e = m.span()
+        append(Token(g, s, e, k))
+    return out
+
+
+# Token text -> key (every article repeats most of its words; normalising is the costly part).
+_KEYS: dict[str, str] = {}
+_KEYS_MAX = 1 << 18
+
+
+def tokens_between(tokens: list[Token], start: int, end: int, shift: bool = True) -> list[Token]:
+    """The tokens of ``tokenize(text)`` that lie in ``text[start:end]`` (a span no token crosses,
+    such as a line): with ``shift``, their offsets are made relative to ``start``, so the result is
+    ``tokenize(text[start:end])``."""
+    import bisect
+
+    lo = bisect.bisect_left(tokens, start, key=_start)
+    hi = bisect.bisect_left(tokens, end, lo, key=_start)
+    if not shift:
+        return tokens[lo:hi]
+    if not start:
+        return [t for t in tokens[lo:hi] if t.end <= end]
+    return [Token(t.text, t.start - start, t.end - start, t.key) for t in tokens[lo:hi] if t.end <= end]
+
+
+def _start(t: Token) -> int:
+    return t.start
 
 
 def bases(k: str, min_len: int = 2) -> list[tuple[str, str]]:
@@ -39,6 +77,11 @@ def bases(k: str, min_len: int = 2) -> list[tuple[str, str]]:
     Returns ``(prefix, base)`` pairs, the unsegmented word first: ``والصواريخ`` gives
     ``("", "والصواريخ")``, ``("و", "الصواريخ")``, ``("وال", "صواريخ")``. ``لل`` is read as ل + ال.
     """
+    return list(_bases(k, min_len))
+
+
+@lru_cache(maxsize=1 << 16)
+def _bases(k: str, min_len: int) -> tuple[tuple[str, str], ...]:
     out: list[tuple[str, str]] = [("", k)]
     seen = {k}
 
@@ -63,7 +106,7 @@ def bases(k: str, min_len: int = 2) -> list[tuple[str, str]]:
                 add(c1 + "لل", r2[1:])
             if r2.startswith("ال"):
                 add(c1 + c2 + "ال", r2[2:])
-    return out
+    return tuple(out)
 
 
 # Sentence ends: . ! ? ؟ … and line breaks; not the Arabic comma, not a decimal point or an

@@ -1,0 +1,265 @@
+"""End-to-end throughput: a corpus into a fresh SQLite store with 1 and 2 workers, against the floor.
+
+Usage (from the repository root):
+
+    python bench/throughput.py                       # the whole ANT corpus: floor, 1 worker, 2 workers
+    python bench/throughput.py --limit 3000          # the first 3000 articles only
+    python bench/throughput.py --workers 2           # only the 2-worker run (and the floor)
+    python bench/throughput.py --double --workers 2  # the corpus fed twice (new ids): memory growth
+
+The corpus is ``/work/shared/data/ant_multisource.jsonl.xz`` (``--corpus`` for another; the bench
+skips with a message when it is absent). Each run is a separate process, so its time and memory are
+its own:
+
+* **floor** — decompress, parse the JSON lines, normalise (NFC) and tokenise (khabar's tokenizer,
+  with the match key of every token) each article's text, and nothing else: the least any
+  analysis has to do;
+* **khabar, N workers** — ``khabar.pipeline.store_results`` over ``map_documents``: every article
+  cleaned, analysed, fingerprinted, committed to a fresh SQLite store in batches, and the
+  cross-article results written at the end, exactly what ``khabar analyze CORPUS --db PATH
+  --workers N`` does (minus the terminal output);
+* **--double** — the corpus, then the corpus again with new ids (a generator, not a file copy):
+  the second copy is analysed again but stored as duplicates, so memory should not grow with it.
+
+Reported per run: wall time, articles/s, words/s, peak memory as ``khabar analyze`` reports it
+(``getrusage`` maxrss of the process plus that of its largest child) and the peak of the summed
+resident memory of the process tree (sampled), the time spent in the store and in the final
+checkpoint; then the 2-vs-1-worker speed-up and the khabar/floor time ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from itertools import islice
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CORPUS = Path("/work/shared/data/ant_multisource.jsonl.xz")
+
+
+# ------------------------------------------------------------------------------------ runs
+
+
+def _peak_getrusage_mb() -> float:
+    import resource
+
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+
+
+class _TreeSampler:
+    """Peak of the summed RSS of this process and its descendants, sampled twice a second."""
+
+    def __init__(self) -> None:
+        self.peak = 0.0
+        self._stop = threading.Event()
+        try:
+            import psutil
+        except ImportError:  # the figure is then left out
+            self._proc = None
+            return
+        self._proc = psutil.Process()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            self.sample()
+
+    def sample(self) -> None:
+        try:
+            procs = [self._proc, *self._proc.children(recursive=True)]
+            total = 0
+            for p in procs:
+                try:
+                    total += p.memory_info().rss
+                except Exception:  # noqa: BLE001 - a process that just ended
+                    pass
+            self.peak = max(self.peak, total / 2**20)
+        except Exception:  # noqa: BLE001
+            pass
+
+    def stop(self) -> float | None:
+        if self._proc is None:
+            return None
+        self._stop.set()
+        self.sample()
+        return self.peak
+
+
+def floor_pass(corpus: Path, limit: int | None) -> dict:
+    import lzma
+    import unicodedata
+
+    from khabar.text import tokenize
+
+    t0 = time.perf_counter()
+    n = words = tokens = 0
+    opener = lzma.open if corpus.suffix == ".xz" else open
+    with opener(corpus, "rt", encoding="utf-8") as fh:
+        for line in islice(fh, limit):
+            row = json.loads(line)
+            text = unicodedata.normalize("NFC", row.get("TEXT") or row.get("text") or "")
+            toks = tokenize(text)
+            n += 1
+            tokens += len(toks)
+            words += len(text.split())
+    return {"run": "floor", "articles": n, "words": words, "tokens": tokens, "seconds": time.perf_counter() - t0}
+
+
+def _documents(corpus: Path, limit: int | None, double: bool) -> Iterator:
+    from khabar.ingest.sources import IngestOptions, iter_documents
+
+    yield from islice(iter_documents([str(corpus)], IngestOptions(offline=True)), limit)
+    if double:
+        for d in islice(iter_documents([str(corpus)], IngestOptions(offline=True)), limit):
+            if hasattr(d, "id"):
+                d.id = f"{d.id}~2"
+                d.source = f"{d.source} (again)"
+            yield d
+
+
+def khabar_run(corpus: Path, workers: int, limit: int | None, double: bool, db: str) -> dict:
+    from khabar.parallel import limit_blas_threads, map_documents
+    from khabar.pipeline import store_results
+    from khabar.store import Store
+
+    sampler = _TreeSampler()
+    t0 = time.perf_counter()
+    limit_blas_threads()
+    store = Store(db)
+    timers = {"store_add": 0.0, "checkpoint": 0.0}
+    add, checkpoint = store.add, store.checkpoint
+
+    def timed_add(*a, **k):
+        t = time.perf_counter()
+        try:
+            return add(*a, **k)
+        finally:
+            timers["store_add"] += time.perf_counter() - t
+
+    def timed_checkpoint(*a, **k):
+        t = time.perf_counter()
+        try:
+            return checkpoint(*a, **k)
+        finally:
+            timers["checkpoint"] += time.perf_counter() - t
+
+    store.add, store.checkpoint = timed_add, timed_checkpoint
+    counts = {"articles": 0, "words": 0}
+
+    def on_result(item) -> None:  # noqa: ANN001
+        if hasattr(item, "article"):
+            counts["articles"] += 1
+            counts["words"] += item.article.words
+
+    res = store_results(store, map_documents(_documents(corpus, limit, double), workers=workers), on_result=on_result)
+    seconds = time.perf_counter() - t0
+    stored = store.counts()
+    tree = sampler.stop()
+    return {
+        "run": f"khabar, {workers} worker{'s' if workers > 1 else ''}" + (" (corpus twice)" if double else ""),
+        "workers": workers, "double": double, "articles": counts["articles"], "words": counts["words"],
+        "seconds": seconds, "added": res.added, "duplicates": res.duplicates, "errors": len(res.errors),
+        "peak_mb": _peak_getrusage_mb(), "tree_peak_mb": tree, "stored": stored,
+        "store_add_s": timers["store_add"], "checkpoint_s": timers["checkpoint"],
+    }
+
+
+# ------------------------------------------------------------------------------------ driver
+
+
+def _child(args: argparse.Namespace) -> None:
+    corpus = Path(args.corpus)
+    if args.child == "floor":
+        out = floor_pass(corpus, args.limit)
+    else:
+        with tempfile.TemporaryDirectory(prefix="khabar-bench-") as tmp:
+            out = khabar_run(corpus, args.child_workers, args.limit, args.double, str(Path(tmp) / "bench.db"))
+    print("RESULT " + json.dumps(out))
+
+
+def _spawn(args: argparse.Namespace, *extra: str) -> dict:
+    cmd = [sys.executable, __file__, "--corpus", str(args.corpus), *extra]
+    if args.limit:
+        cmd += ["--limit", str(args.limit)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    for line in proc.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[7:])
+    sys.stderr.write(proc.stdout + proc.stderr)
+    raise SystemExit(f"bench run failed: {' '.join(cmd)}")
+
+
+def _fmt(r: dict) -> str:
+    rate = r["articles"] / r["seconds"] if r["seconds"] else 0.0
+    wrate = r["words"] / r["seconds"] if r["seconds"] else 0.0
+    line = f"{r['run']:<34} {r['articles']:>7,} articles {r['seconds']:>8.1f} s {rate:>8.1f} articles/s {wrate:>10,.0f} words/s"
+    if "peak_mb" in r:
+        tree = f", process tree {r['tree_peak_mb']:,.0f} MB" if r.get("tree_peak_mb") else ""
+        line += (f"\n{'':<34} peak memory {r['peak_mb']:,.0f} MB (getrusage self + largest child){tree}; "
+                 f"store {r['store_add_s']:.1f} s + final checkpoint {r['checkpoint_s']:.1f} s; "
+                 f"{r['added']:,} added, {r['duplicates']:,} duplicates, {r['errors']} skipped")
+    return line
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", default=str(CORPUS))
+    ap.add_argument("--limit", type=int, default=None, help="only the first N articles")
+    ap.add_argument("--workers", default="1,2", help="worker counts to run, comma-separated (default 1,2)")
+    ap.add_argument("--double", action="store_true", help="also feed the corpus twice (memory growth)")
+    ap.add_argument("--no-floor", action="store_true")
+    ap.add_argument("--child", choices=["floor", "run"], help=argparse.SUPPRESS)
+    ap.add_argument("--child-workers", type=int, default=1, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        _child(args)
+        return
+    if not Path(args.corpus).exists():
+        print(f"skipped: the corpus {args.corpus} is not here")
+        return
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    print(f"corpus {args.corpus}" + (f", first {args.limit:,} articles" if args.limit else "")
+          + f"; {os.cpu_count()} cores, load average {load:.2f} at the start")
+    results = []
+    floor = None
+    if not args.no_floor:
+        floor = _spawn(args, "--child", "floor")
+        print(_fmt(floor), flush=True)
+    workers = [int(w) for w in args.workers.split(",") if w.strip()]
+    for w in workers:
+        r = _spawn(args, "--child", "run", "--child-workers", str(w))
+        results.append(r)
+        print(_fmt(r), flush=True)
+    if args.double:
+        w = max(workers)
+        r = _spawn(args, "--child", "run", "--child-workers", str(w), "--double")
+        print(_fmt(r), flush=True)
+        single = next(x for x in results if x["workers"] == w)
+        growth = r["peak_mb"] / single["peak_mb"] - 1
+        tree = ""
+        if r.get("tree_peak_mb") and single.get("tree_peak_mb"):
+            tree = f"; process tree {r['tree_peak_mb'] / single['tree_peak_mb'] - 1:+.1%}"
+        print(f"memory growth with the corpus twice: {growth:+.1%} (getrusage){tree}")
+    by_w = {r["workers"]: r for r in results}
+    if 1 in by_w and 2 in by_w:
+        print(f"2 workers vs 1: {by_w[1]['seconds'] / by_w[2]['seconds']:.2f}x faster")
+    if floor:
+        for r in results:
+            print(f"{r['run']} / floor: {r['seconds'] / floor['seconds']:.1f}x")
+    print(f"load average at the end {os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1012 @@
+"""Statistical named-entity tagger: a linear-chain CRF (python-crfsuite) trained on ANERcorp.
+
+``crf_mentions(text)`` finds PERSON / GPE / LOC / ORG mentions in an article's text with offsets;
+``CrfTagger().tag(tokens)`` gives BIO labels (PERS, LOC, ORG, MISC) for a list of token strings;
+``eval_ner(path)`` scores the shipped model on a token-per-line ``token TAG`` file (conlleval
+semantics) and ``format_report`` prints the result.
+
+The model (``khabar/data/ner.crfsuite``) is trained by ``scripts/train_ner.py``; the word clusters
+(``khabar/data/ner_clusters.tsv.gz``, learnt from unlabelled news by ``scripts/build_clusters.py``)
+and the trigger words (``khabar/data/ner_triggers.tsv``) are plain data files. Features are built
+from the text layer (``key``, ``bases``) so that ANERcorp's tokens and khabar's tokens, which split
+clitics and punctuation slightly differently, look alike to the model. When
+``khabar.extract.gazetteer`` provides ``token_features(tokens)``, its flags are added as features.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..model import Mention, Token
+from ..text import bases, key, sentences, tokenize
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+MODEL_PATH = DATA_DIR / "ner.crfsuite"
+CLUSTERS_PATH = DATA_DIR / "ner_clusters.tsv.gz"
+VECTORS_PATH = DATA_DIR / "ner_clusters.vec.gz"
+TRIGGERS_PATH = DATA_DIR / "ner_triggers.tsv"
+
+LABEL_TYPES = ("PERS", "LOC", "ORG", "MISC")
+MAX_CHUNK = 120  # tokens per tagging chunk (long sentences are cut, preferably at punctuation)
+
+# --------------------------------------------------------------------------------------------
+# Resources (loaded lazily, once)
+# --------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def triggers() -> dict[str, str]:
+    """Trigger word key -> class (PERS_TITLE, PERS_PART, ORG_HEAD, LOC_HEAD, LOC_DIR)."""
+    out: dict[str, str] = {}
+    if not TRIGGERS_PATH.exists():
+        return out
+    for line in TRIGGERS_PATH.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, _, cls = line.partition("\t")
+        out.setdefault(key(word.strip()), cls.strip())
+    return out
+
+
+class Clusters:
+    """Word clusters learnt from unlabelled news: ``key -> (coarse, ..., fine)`` cluster ids.
+
+    The file lists words by descending corpus frequency, so ``rank(word)`` is also available (used
+    to decide whether a leading clitic belongs to a name).
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.ids: dict[str, tuple[str, ...]] = {}
+        self.ranks: dict[str, int] = {}
+        self.levels: tuple[str, ...] = ()
+        path = path or CLUSTERS_PATH
+        if not path.exists():
+            return
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            for line in f:
+                line = line.rstrip("\n")
+                if line.startswith("#levels\t"):
+                    self.levels = tuple(line.split("\t")[1:])
+                    continue
+                if line.startswith("# ") or not line:  # a comment ("#" alone is a word)
+                    continue
+                parts = line.split("\t")
+                if len(parts) < 2:
+                    continue
+                self.ranks[parts[0]] = len(self.ranks)
+                self.ids[parts[0]] = tuple(parts[1:])
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def get(self, k: str) -> tuple[str, ...] | None:
+        return self.ids.get(k)
+
+    def rank(self, k: str) -> int | None:
+        return self.ranks.get(k)
+
+
+@lru_cache(maxsize=1)
+def clusters() -> Clusters:
+    return Clusters()
+
+
+class Vectors:
+    """Word vectors of the most frequent cluster words, quantised to int8 (no numpy needed).
+
+    File layout (gzip): ``KNV1``, then little-endian uint32 rows, uint32 dim, float32 scale, then
+    ``rows * dim`` signed bytes; row ``r`` is the word of rank ``r`` in the clusters file.
+    """
+
+    MAGIC = b"KNV1"
+
+    def __init__(self, path: Path | None = None) -> None:
+        import struct
+
+        path = path or VECTORS_PATH
+        raw = gzip.decompress(path.read_bytes())
+        if raw[:4] != self.MAGIC:
+            raise ValueError(f"{path}: not a khabar vectors file")
+        self.rows, self.dim, self.scale = struct.unpack("<IIf", raw[4:16])
+        self.data = memoryview(raw[16:]).cast("b")
+        self.names = [f"e{j}" for j in range(self.dim)]
+
+    def features(self, rank: int | None) -> dict[str, float] | None:
+        if rank is None or rank >= self.rows:
+            return None
+        a = rank * self.dim
+        sc = self.scale
+        return {n: v * sc for n, v in zip(self.names, self.data[a:a + self.dim]) if v}
+
+
+@lru_cache(maxsize=1)
+def vectors() -> Vectors | None:
+    if not VECTORS_PATH.exists():
+        return None
+    return Vectors()
+
+
+_GAZ_UNSET = object()
+_gaz_fn: Any = _GAZ_UNSET
+
+
+def gazetteer_features() -> Callable[[list[str]], list[Any]] | None:
+    """``khabar.extract.gazetteer.token_features`` if that module exists, else ``None``."""
+    global _gaz_fn
+    if _gaz_fn is _GAZ_UNSET:
+        try:
+            from . import gazetteer  # type: ignore[attr-defined]
+
+            _gaz_fn = getattr(gazetteer, "token_features", None)
+        except Exception:  # absent or broken: the tagger works without it
+            _gaz_fn = None
+    return _gaz_fn
+
+
+def _gaz_flags(tokens: list[str]) -> list[list[str]] | None:
+    fn = gazetteer_features()
+    if fn is None or not tokens:
+        return None
+    try:
+        res = fn(tokens)
+    except Exception:
+        try:
+            res = fn(_as_tokens(tokens))
+        except Exception:
+            return None
+    if res is None or len(res) != len(tokens):
+        return None
+    out: list[list[str]] = []
+    for item in res:
+        if not item:
+            out.append([])
+        elif isinstance(item, dict):
+            out.append([f"{k}={v}" if not isinstance(v, bool) else str(k) for k, v in item.items() if v])
+        elif isinstance(item, str):
+            out.append([item])
+        else:
+            out.append([str(x) for x in item])
+    return out
+
+
+def _as_tokens(tokens: list[str]) -> list[Token]:
+    out, pos = [], 0
+    for t in tokens:
+        out.append(Token(t, pos, pos + len(t), key(t)))
+        pos += len(t) + 1
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Features
+# --------------------------------------------------------------------------------------------
+
+_ARABIC = re.compile("[\u0621-\u064a\u0671-\u06d3]")
+_LATIN = re.compile("[a-z\u00c0-\u024f]")
+_DIGIT = re.compile("[0-9]")
+_PUNCT_EDGES = re.compile(r"^[^\w]+|[^\w]+$")
+
+
+def _shape(k: str) -> str:
+    if not k:
+        return "EMPTY"
+    ar, la, dg = bool(_ARABIC.search(k)), bool(_LATIN.search(k)), bool(_DIGIT.search(k))
+    if ar and not (la or dg):
+        return "AR"
+    if la and not (ar or dg):
+        return "LAT"
+    if dg and not (ar or la):
+        return "NUM" if re.fullmatch(r"[0-9.,/%-]+", k) else "DIGX"
+    if ar or la or dg:
+        return "MIX"
+    return "PUNCT"
+
+
+# Feature switches (the shipped model was trained with these values; changing one means retraining).
+OPTS: dict[str, Any] = {
+    "all_bases": True,  # b=... for every clitic reading
+    "gaz": True,  # gazetteer/lexicon flags when khabar.extract.gazetteer is present
+    "nb_levels": 2,  # cluster granularities used for neighbours
+    "window": 2,
+    "dense": True,  # the word vector of the token (when the vectors file exists)
+    "docpass": True,  # second pass with document-consistency features
+    "doc_window": 15,  # sentences either side that count as "the document" in the second pass
+    "propagate": True,  # then tag untagged repeats of the entities found (see propagate())
+}
+
+
+class _Info:
+    """Per-token facts every window position reuses."""
+
+    __slots__ = ("w", "stem", "nal", "bases", "shape", "cl", "rank", "trig", "al", "pre", "ln")
+
+    def __init__(self, tok: str) -> None:
+        k = key(tok)
+        core = _PUNCT_EDGES.sub("", k) or k  # ANERcorp glues some punctuation: "(د", "أ)"
+        self.w = k or "<E>"
+        self.shape = _shape(k)
+        self.ln = len(core)
+        bs = bases(core) if self.shape in ("AR", "MIX") else [("", core)]
+        self.bases = [b for _, b in bs[1:]]
+        cls = clusters()
+        # The reading to trust: the most frequent one in the cluster corpus (so والصواريخ ->
+        # الصواريخ but فلاديمير and لبنان stay whole); unknown words stay whole.
+        best, best_rank = bs[0], None
+        for pb in bs:
+            r = cls.rank(pb[1])
+            if r is not None and (best_rank is None or r < best_rank):
+                best, best_rank = pb, r
+        self.pre, self.stem = best
+        self.rank = best_rank
+        self.cl = cls.get(self.stem)
+        self.al = self.pre.endswith("ال") or self.pre.endswith("لل") or self.stem.startswith("ال")
+        self.nal = self.stem[2:] if self.stem.startswith("ال") and len(self.stem) > 3 else self.stem
+        trg = triggers()
+        t = None
+        for _, b in bs:
+            t = trg.get(b)
+            if t is not None:
+                break
+        self.trig = t
+
+
+def _infos(tokens: Sequence[str]) -> list[_Info]:
+    return [_Info(t) for t in tokens]
+
+
+def sent_features(tokens: Sequence[str], infos: list[_Info] | None = None) -> list[list[str]]:
+    """Feature strings for every token of a sentence (the first-pass features the CRF sees, less
+    the dense word-vector dimensions that :func:`_items` adds)."""
+    tokens = list(tokens)
+    infos = infos if infos is not None else _infos(tokens)
+    gaz = _gaz_flags(tokens) if OPTS["gaz"] else None
+    n = len(tokens)
+    nbl = OPTS["nb_levels"]
+    win = OPTS["window"]
+    out: list[list[str]] = []
+    for i in range(n):
+        x = infos[i]
+        f = [
+            "bias",
+            "w=" + x.w,
+            "st=" + x.stem,
+            "nal=" + x.nal,
+            "sh=" + x.shape,
+            "ln=" + (str(x.ln) if x.ln < 8 else "8+"),
+        ]
+        if OPTS["all_bases"]:
+            for b in x.bases:
+                f.append("b=" + b)
+        s = x.nal
+        if len(s) >= 2:
+            for j in (1, 2, 3):
+                if len(s) > j:
+                    f.append(f"p{j}={s[:j]}")
+            for j in (1, 2, 3, 4):
+                if len(s) > j:
+                    f.append(f"s{j}={s[-j:]}")
+        if x.pre:
+            f.append("pre=" + x.pre)
+        if x.al:
+            f.append("al")
+        if x.trig:
+            f.append("tg=" + x.trig)
+        if x.cl:
+            for lv, c in enumerate(x.cl):
+                f.append(f"c{lv}={c}")
+        elif x.shape in ("AR", "MIX", "LAT"):
+            f.append("c=OOV")
+        if gaz is not None:
+            for g in gaz[i]:
+                f.append("gz=" + g)
+        for d in range(-win, win + 1):
+            if d == 0:
+                continue
+            j = i + d
+            if j < 0:
+                if d == -1:
+                    f.append("BOS")
+                continue
+            if j >= n:
+                if d == 1:
+                    f.append("EOS")
+                continue
+            y = infos[j]
+            f.append(f"{d}w={y.w}")
+            f.append(f"{d}st={y.stem}")
+            f.append(f"{d}sh={y.shape}")
+            if y.trig:
+                f.append(f"{d}tg={y.trig}")
+            if y.al:
+                f.append(f"{d}al")
+            if y.cl:
+                for lv, c in enumerate(y.cl[:nbl]):
+                    f.append(f"{d}c{lv}={c}")
+            if gaz is not None and abs(d) == 1:
+                for g in gaz[j]:
+                    f.append(f"{d}gz={g}")
+        if i > 0:
+            f.append(f"-1w|w={infos[i - 1].w}|{x.w}")
+        if i + 1 < n:
+            f.append(f"w|+1w={x.w}|{infos[i + 1].w}")
+        out.append(f)
+    return out
+
+
+def features(tokens: Sequence[str], i: int) -> list[str]:
+    """Feature strings of ``tokens[i]`` in its sentence ``tokens`` (first pass, no dense dims)."""
+    return sent_features(tokens)[i]
+
+
+def _dense(infos: list[_Info]) -> list[dict[str, float] | None]:
+    vecs = vectors() if OPTS["dense"] else None
+    if vecs is None:
+        return [None] * len(infos)
+    return [vecs.features(x.rank) for x in infos]
+
+
+class _Sent:
+    """A sentence prepared for the CRF: token facts, first-pass features, dense dimensions."""
+
+    __slots__ = ("infos", "feats", "dense")
+
+    def __init__(self, tokens: Sequence[str]) -> None:
+        self.infos = _infos(tokens)
+        self.feats = sent_features(tokens, self.infos)
+        self.dense = _dense(self.infos)
+
+    def items(self, doc: list[list[str]] | None = None) -> list[Any]:
+        """The crfsuite item sequence, with the document features of the second pass if given."""
+        out: list[Any] = []
+        for i, f in enumerate(self.feats):
+            if doc is not None and doc[i]:
+                f = f + doc[i]
+            d = self.dense[i]
+            if d is None:
+                out.append(f)
+            else:
+                item = dict.fromkeys(f, 1.0)
+                item.update(d)
+                out.append(item)
+        return out
+
+
+# Words that never count for document consistency (too short or a trigger).
+def _doc_key(x: _Info) -> str | None:
+    if x.shape not in ("AR", "LAT", "MIX") or len(x.nal) < 2 or x.trig:
+        return None
+    return x.nal
+
+
+def doc_features(sents: Sequence[_Sent], labels: Sequence[Sequence[str]],
+                 window: int | None = None) -> list[list[list[str]]]:
+    """Second-pass features: how the first pass labelled each word elsewhere in the document.
+
+    For the word (its clitic-free, article-free form) at each position: the entity types the
+    first pass gave its occurrences within ``window`` sentences either side (``dk=T``), the
+    majority (``dm=T``, or ``dm=O`` when most occurrences were outside entities), whether it was
+    ever the start of an entity (``db=T``), and the first-pass label of the token and its
+    neighbours (``l0=``, ``l-1=``, ``l+1=``).
+    """
+    window = OPTS["doc_window"] if window is None else window
+    n = len(sents)
+    # Per sentence: Counter-like dicts word -> {type or "O": count}, and word -> types begun.
+    per: list[dict[str, dict[str, int]]] = []
+    begins: list[dict[str, set[str]]] = []
+    for s, lab in zip(sents, labels, strict=True):
+        d: dict[str, dict[str, int]] = {}
+        bg: dict[str, set[str]] = {}
+        for x, tag in zip(s.infos, lab, strict=True):
+            k = _doc_key(x)
+            if k is None:
+                continue
+            p, t = _split_tag(tag)
+            t = t or "O"
+            c = d.setdefault(k, {})
+            c[t] = c.get(t, 0) + 1
+            if p == "B":
+                bg.setdefault(k, set()).add(t)
+        per.append(d)
+        begins.append(bg)
+    out: list[list[list[str]]] = []
+    for si in range(n):
+        lo, hi = max(0, si - window), min(n, si + window + 1)
+        s, lab = sents[si], labels[si]
+        keys = [_doc_key(x) for x in s.infos]
+        wanted = {k for k in keys if k is not None}
+        agg: dict[str, dict[str, int]] = {k: {} for k in wanted}
+        bag: dict[str, set[str]] = {k: set() for k in wanted}
+        for sj in range(lo, hi):
+            pj, bj = per[sj], begins[sj]
+            for k in wanted:
+                c = pj.get(k)
+                if c:
+                    a = agg[k]
+                    for t, v in c.items():
+                        a[t] = a.get(t, 0) + v
+                b = bj.get(k)
+                if b:
+                    bag[k] |= b
+        maj: list[str | None] = []
+        fs: list[list[str]] = []
+        for i, k in enumerate(keys):
+            f: list[str] = ["l0=" + lab[i]]
+            m = None
+            if k is not None:
+                a = agg[k]
+                ents = {t: v for t, v in a.items() if t != "O"}
+                for t in ents:
+                    f.append("dk=" + t)
+                if ents:
+                    m = max(a.items(), key=lambda kv: (kv[1], kv[0] != "O"))[0]
+                    f.append("dm=" + m)
+                    tot = sum(a.values())
+                    share = sum(ents.values()) / tot
+                    f.append("ds=" + ("all" if share >= 0.99 else "most" if share >= 0.5 else "some"))
+                for t in bag[k]:
+                    f.append("db=" + t)
+            maj.append(m)
+            fs.append(f)
+        for i, f in enumerate(fs):
+            if i > 0:
+                f.append("l-1=" + lab[i - 1])
+                if maj[i - 1]:
+                    f.append("-1dm=" + maj[i - 1])
+            if i + 1 < len(fs):
+                f.append("l+1=" + lab[i + 1])
+                if maj[i + 1]:
+                    f.append("+1dm=" + maj[i + 1])
+        out.append(fs)
+    return out
+
+
+_PROP_CLITICS = {"و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"}
+
+
+def propagate(sents: Sequence[_Sent], labels: Sequence[Sequence[str]], window: int | None = None,
+              types: Sequence[str] = ("PERS", "LOC", "ORG")) -> list[list[str]]:
+    """Label-propagation over the document: an entity the tagger found somewhere (``بغداد``,
+    ``علي لاريجاني``) is also tagged where the same words occur untagged within ``window`` sentences,
+    optionally behind a proclitic (``وبغداد``); a person's last name alone (``لاريجاني``) too.
+    Longest match first; only ``O`` tokens change; single words need 3+ letters."""
+    window = OPTS["doc_window"] if window is None else window
+    n = len(sents)
+    keys = [[x.w for x in s.infos] for s in sents]
+    found: list[list[tuple[tuple[str, ...], str, float]]] = []
+    for ks, lab in zip(keys, labels, strict=True):
+        f = []
+        for a, b, t in bio_spans(lab):
+            if t in types:
+                f.append((tuple(ks[a:b]), t, 1.0))
+                if t == "PERS" and b - a >= 2:
+                    f.append((tuple(ks[b - 1:b]), t, 0.5))
+        found.append(f)
+    out = [list(lab) for lab in labels]
+    for si in range(n):
+        d: dict[tuple[str, ...], dict[str, float]] = {}
+        for sj in range(max(0, si - window), min(n, si + window + 1)):
+            for ks, t, w in found[sj]:
+                c = d.setdefault(ks, {})
+                c[t] = c.get(t, 0.0) + w
+        if not d:
+            continue
+        maxl = max(len(k) for k in d)
+        p, ks = out[si], keys[si]
+        i = 0
+        while i < len(p):
+            if p[i] != "O":
+                i += 1
+                continue
+            step = 1
+            for L in range(min(maxl, len(p) - i), 0, -1):
+                if any(x != "O" for x in p[i:i + L]):
+                    continue
+                seg = tuple(ks[i:i + L])
+                cands = [seg] + [(b,) + seg[1:] for pre, b in bases(seg[0])[1:] if pre in _PROP_CLITICS]
+                hit = None
+                for c in cands:
+                    if c in d and (L > 1 or len(c[0]) >= 3):
+                        hit = d[c]
+                        break
+                if hit is not None:
+                    t = max(hit.items(), key=lambda kv: kv[1])[0]
+                    p[i] = "B-" + t
+                    for j in range(i + 1, i + L):
+                        p[j] = "I-" + t
+                    step = L
+                    break
+            i += step
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Tagger
+# --------------------------------------------------------------------------------------------
+
+
+class CrfTagger:
+    """The shipped CRF model, loaded lazily once per process (thread-safe).
+
+    One model serves both passes: it was trained on every sentence twice, once with first-pass
+    features only and once with the document features computed from (cross-validated) first-pass
+    labels. ``tag_document`` runs pass 1 over all sentences, then pass 2 with what pass 1 said
+    about each word elsewhere in the document.
+    """
+
+    _load_lock = threading.Lock()
+    _tag_lock = threading.Lock()
+    _shared: dict[str, Any] = {}
+
+    def __init__(self, model_path: Path | str | None = None) -> None:
+        self.model_path = Path(model_path) if model_path else MODEL_PATH
+
+    @property
+    def tagger(self) -> Any:
+        p = str(self.model_path)
+        t = self._shared.get(p)
+        if t is None:
+            with self._load_lock:
+                t = self._shared.get(p)
+                if t is None:
+                    import pycrfsuite
+
+                    if not self.model_path.exists():
+                        raise FileNotFoundError(f"NER model not found: {p} (run scripts/train_ner.py)")
+                    t = pycrfsuite.Tagger()
+                    t.open(p)
+                    self._shared[p] = t
+        return t
+
+    def _run(self, items: list[Any]) -> list[str]:
+        tg = self.tagger
+        with self._tag_lock:  # a crfsuite Tagger is not re-entrant
+            return list(tg.tag(items))
+
+    def tag_prepared(self, sents: Sequence[_Sent], docpass: bool | None = None,
+                     prop: bool | None = None) -> list[list[str]]:
+        labels = [self._run(s.items()) if s.feats else [] for s in sents]
+        if OPTS["docpass"] if docpass is None else docpass:
+            doc = doc_features(sents, labels)
+            labels = [self._run(s.items(d)) if s.feats else [] for s, d in zip(sents, doc, strict=True)]
+        if OPTS["propagate"] if prop is None else prop:
+            labels = propagate(sents, labels)
+        return labels
+
+    def tag_document(self, sents: Sequence[Sequence[str]], docpass: bool | None = None) -> list[list[str]]:
+        """BIO labels for every sentence of a document (two passes)."""
+        return self.tag_prepared([_Sent(s) for s in sents], docpass)
+
+    def tag(self, tokens: Sequence[str]) -> list[str]:
+        """BIO labels (B-PERS, I-LOC, ..., O) for ``tokens``, taken as one sentence (and document)."""
+        if not tokens:
+            return []
+        return self.tag_document([tokens])[0]
+
+
+@lru_cache(maxsize=1)
+def default_tagger() -> CrfTagger:
+    return CrfTagger()
+
+
+# --------------------------------------------------------------------------------------------
+# BIO spans (conlleval semantics)
+# --------------------------------------------------------------------------------------------
+
+
+def _split_tag(tag: str) -> tuple[str, str]:
+    if tag == "O" or not tag or "-" not in tag:
+        return "O", ""
+    p, _, t = tag.partition("-")
+    return p, t
+
+
+def bio_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Chunks ``(start, end_exclusive, type)`` as conlleval reads them.
+
+    A chunk starts at ``B-X``, or at ``I-X`` after ``O`` or after a chunk of another type; it
+    continues over ``I-X`` tokens of the same type. (``E-``/``S-`` are read as ``I-``/``B-``.)
+    """
+    spans: list[tuple[int, int, str]] = []
+    start, cur = -1, ""
+    for i, tag in enumerate(tags):
+        p, t = _split_tag(tag)
+        if p == "E":
+            p = "I"
+        elif p == "S":
+            p = "B"
+        if cur and (p in ("O", "B") or t != cur):
+            spans.append((start, i, cur))
+            start, cur = -1, ""
+        if p in ("B", "I") and not cur:
+            start, cur = i, t
+    if cur:
+        spans.append((start, len(tags), cur))
+    return spans
+
+
+# --------------------------------------------------------------------------------------------
+# Mentions from text
+# --------------------------------------------------------------------------------------------
+
+_CLITICS = ("و", "ف", "ب", "ل", "ك")
+_GPE_HEADS = {key(w) for w in ("مدينة", "محافظة", "ولاية", "دولة", "جمهورية", "مملكة", "المملكة", "إمارة",
+                                 "العاصمة", "عاصمة", "إقليم", "مقاطعة", "بلدة", "قرية")}
+_BREAK_KEYS = {".", "!", "?", ";", ":", ","}
+
+
+def _chunks(toks: list[Token], text: str) -> Iterator[list[int]]:
+    """Token index lists, one per sentence, cut to at most ``MAX_CHUNK`` tokens."""
+    spans = list(sentences(text))
+    i, n = 0, len(toks)
+    for s, e in spans:
+        cur: list[int] = []
+        while i < n and toks[i].start < e:
+            if toks[i].end > s:
+                cur.append(i)
+            i += 1
+        yield from _cut(cur, toks)
+    if i < n:
+        yield from _cut(list(range(i, n)), toks)
+
+
+def _cut(idx: list[int], toks: list[Token]) -> Iterator[list[int]]:
+    while len(idx) > MAX_CHUNK:
+        cut = MAX_CHUNK
+        for j in range(MAX_CHUNK - 1, MAX_CHUNK // 2, -1):  # prefer a cut after punctuation
+            if toks[idx[j]].key in _BREAK_KEYS:
+                cut = j + 1
+                break
+        yield idx[:cut]
+        idx = idx[cut:]
+    if idx:
+        yield idx
+
+
+def _clitic_len(tok: Token) -> int:
+    """Characters of a leading conjunction/preposition clitic to drop from a mention's first token.
+
+    Dropped only when the token's text starts with the clitic letters literally and the peeled
+    word is better known than the whole (more frequent in the cluster corpus, or known to the
+    gazetteer): ``ولبنان`` -> ``لبنان``, but ``لبنان``, ``بوش`` and ``فرنسا`` are kept whole.
+    """
+    k = tok.key
+    cls = clusters()
+    full_rank = cls.rank(k)
+    best = 0
+    for pre, base in bases(k):
+        if not pre or any(c not in _CLITICS for c in pre) or len(base) < 2:
+            continue
+        if not tok.text.startswith(pre):
+            continue
+        r = cls.rank(base)
+        if r is not None and (full_rank is None or r < full_rank):
+            best = max(best, len(pre))
+    return best
+
+
+def _loc_type(span_tokens: list[Token]) -> str:
+    """GPE for countries/cities (gazetteer, or a city/state head word), else LOC."""
+    try:
+        from . import gazetteer  # type: ignore[attr-defined]
+
+        fn = getattr(gazetteer, "place_kind", None) or getattr(gazetteer, "place_type", None)
+        if fn is not None:
+            kind = fn(" ".join(t.text for t in span_tokens))
+            if kind:
+                kind = str(kind).lower()
+                if kind in ("gpe", "country", "city", "state", "province", "region", "capital"):
+                    return "GPE"
+                return "LOC"
+    except Exception:
+        pass
+    first = span_tokens[0].key
+    for _, b in bases(first):
+        if b in _GPE_HEADS:
+            return "GPE"
+    return "LOC"
+
+
+_TYPE_MAP = {"PERS": "PERSON", "ORG": "ORG", "LOC": "LOC"}
+
+
+def crf_mentions(text: str, tagger: CrfTagger | None = None, misc: bool = False) -> list[Mention]:
+    """PERSON / GPE / LOC / ORG mentions in ``text`` found by the CRF (``source="crf"``).
+
+    Offsets index ``text`` (``text[m.start:m.end] == m.text``). MISC spans are skipped unless
+    ``misc`` (then typed OTHER).
+    """
+    toks = tokenize(text)
+    if not toks:
+        return []
+    tagger = tagger or default_tagger()
+    out: list[Mention] = []
+    chunks = [[toks[i] for i in idx] for idx in _chunks(toks, text)]
+    all_tags = tagger.tag_document([[t.text for t in c] for c in chunks])
+    for chunk, tags in zip(chunks, all_tags, strict=True):
+        for a, b, typ in bio_spans(tags):
+            if typ == "MISC" and not misc:
+                continue
+            span = chunk[a:b]
+            # Never start or end a mention on punctuation.
+            while span and not any(ch.isalnum() for ch in span[0].key):
+                span = span[1:]
+            while span and not any(ch.isalnum() for ch in span[-1].key):
+                span = span[:-1]
+            if not span:
+                continue
+            start, end = span[0].start, span[-1].end
+            cut = _clitic_len(span[0])
+            if cut and span[0].end - (span[0].start + cut) >= 2:
+                start += cut
+            if typ == "LOC":
+                mtype = _loc_type(span)
+            else:
+                mtype = _TYPE_MAP.get(typ, "OTHER")
+            mtext = text[start:end]
+            out.append(Mention(start=start, end=end, text=mtext, type=mtype, key=key(mtext), source="crf"))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# ANERcorp-format data and evaluation
+# --------------------------------------------------------------------------------------------
+
+
+def read_conll(path: str | Path) -> list[tuple[str, str]]:
+    """``(token, tag)`` pairs of a token-per-line ``token TAG`` file (blank lines are skipped).
+
+    The tag is the last space-separated field; the token is everything before it (ANERcorp has a
+    few tokens that are empty or contain a space).
+    """
+    pairs: list[tuple[str, str]] = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\r\n")
+            if not line.strip():
+                continue
+            tok, sep, tag = line.rpartition(" ")
+            if not sep:
+                tok, tag = line, "O"
+            tag = tag.strip() or "O"
+            pairs.append((tok.strip(), tag))
+    return pairs
+
+
+def split_sentences(pairs: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """ANERcorp has no sentence breaks: a sentence ends after each ``.`` token."""
+    sents: list[list[tuple[str, str]]] = []
+    cur: list[tuple[str, str]] = []
+    for tok, tag in pairs:
+        cur.append((tok, tag))
+        if tok == ".":
+            sents.append(cur)
+            cur = []
+    if cur:
+        sents.append(cur)
+    return sents
+
+
+def read_sentences(path: str | Path) -> list[list[tuple[str, str]]]:
+    return split_sentences(read_conll(path))
+
+
+def score(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]],
+          types: Sequence[str] = LABEL_TYPES) -> dict[str, Any]:
+    """Exact-span precision/recall/F1 per type and overall (conlleval semantics), in percent.
+
+    ``overall`` counts every type (like conlleval); ``PLO`` counts PERS, LOC and ORG only.
+    """
+    tp: dict[str, int] = {}
+    ng: dict[str, int] = {}
+    np_: dict[str, int] = {}
+    ntok = 0
+    correct_tags = 0
+    for g, p in zip(gold, pred, strict=True):
+        if len(g) != len(p):
+            raise ValueError("gold and predicted sequences differ in length")
+        ntok += len(g)
+        correct_tags += sum(1 for a, b in zip(g, p) if a == b)
+        gs = set(bio_spans(g))
+        ps = set(bio_spans(p))
+        for s in gs:
+            ng[s[2]] = ng.get(s[2], 0) + 1
+        for s in ps:
+            np_[s[2]] = np_.get(s[2], 0) + 1
+        for s in gs & ps:
+            tp[s[2]] = tp.get(s[2], 0) + 1
+
+    def prf(t: int, npred: int, ngold: int) -> dict[str, float | int]:
+        p = 100.0 * t / npred if npred else 0.0
+        r = 100.0 * t / ngold if ngold else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return {"precision": p, "recall": r, "f1": f, "tp": t, "pred": npred, "gold": ngold}
+
+    all_types = list(types) + sorted((set(ng) | set(np_)) - set(types))
+    res: dict[str, Any] = {"per_type": {}}
+    for t in all_types:
+        res["per_type"][t] = prf(tp.get(t, 0), np_.get(t, 0), ng.get(t, 0))
+    plo = [t for t in ("PERS", "LOC", "ORG")]
+    res["PLO"] = prf(sum(tp.get(t, 0) for t in plo), sum(np_.get(t, 0) for t in plo),
+                     sum(ng.get(t, 0) for t in plo))
+    res["overall"] = prf(sum(tp.values()), sum(np_.values()), sum(ng.values()))
+    res["tokens"] = ntok
+    res["accuracy"] = 100.0 * correct_tags / ntok if ntok else 0.0
+    return res
+
+
+def eval_ner(path: str | Path, tagger: CrfTagger | None = None) -> dict[str, Any]:
+    """Tag an ANERcorp-format file with the shipped model and score it against its tags."""
+    sents = read_sentences(path)
+    tagger = tagger or default_tagger()
+    gold = [[t for _, t in s] for s in sents]
+    pred = tagger.tag_document([[w for w, _ in s] for s in sents])
+    res = score(gold, pred)
+    res["path"] = str(path)
+    res["sentences"] = len(sents)
+    return res
+
+
+def format_report(result: dict[str, Any]) -> str:
+    """conlleval-like report; the last line is ``overall: precision P recall R f1 F``."""
+    lines = []
+    if "path" in result:
+        lines.append(f"file: {result['path']}")
+    ov = result["overall"]
+    lines.append(f"processed {result.get('tokens', 0)} tokens with {ov['gold']} phrases; "
+                 f"found: {ov['pred']} phrases; correct: {ov['tp']}.")
+    lines.append(f"accuracy: {result.get('accuracy', 0.0):6.2f}%")
+    for t, r in result["per_type"].items():
+        lines.append(f"{t:>8}: precision {r['precision']:6.2f} recall {r['recall']:6.2f} "
+                     f"f1 {r['f1']:6.2f}  ({r['pred']} found, {r['gold']} gold)")
+    r = result["PLO"]
+    lines.append(f"PERS+LOC+ORG: precision {r['precision']:.2f} recall {r['recall']:.2f} f1 {r['f1']:.2f}")
+    lines.append(f"overall: precision {ov['precision']:.2f} recall {ov['recall']:.2f} f1 {ov['f1']:.2f}")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
+# Training (used by scripts/train_ner.py and bench/ner.py)
+# --------------------------------------------------------------------------------------------
+
+DEFAULT_PARAMS: dict[str, Any] = {
+    "c1": 0.1,
+    "c2": 0.1,
+    "max_iterations": 150,
+    "feature.minfreq": 1,
+    "feature.possible_transitions": True,
+}
+
+
+def folds(n: int, k: int = 5) -> list[tuple[int, int]]:
+    """``k`` contiguous ``[start, end)`` ranges covering ``range(n)``."""
+    return [(n * i // k, n * (i + 1) // k) for i in range(k)]
+
+
+def _fit(path: str, data: Iterable[tuple[list[Any], list[str]]], params: dict[str, Any]) -> None:
+    import pycrfsuite
+
+    tr = pycrfsuite.Trainer(verbose=False)
+    for x, y in data:
+        tr.append(x, y)
+    tr.set_params(params)
+    tr.train(path)
+
+
+def _predict(path: str, xs: Iterable[list[Any]]) -> list[list[str]]:
+    import pycrfsuite
+
+    tg = pycrfsuite.Tagger()
+    tg.open(path)
+    try:
+        return [list(tg.tag(x)) if x else [] for x in xs]
+    finally:
+        tg.close()
+
+
+def _jackknife(prep: Sequence[_Sent], ys: Sequence[list[str]], idx: Sequence[int], params: dict[str, Any],
+               k: int, td: str, log: Callable[[str], None] | None) -> dict[int, list[str]]:
+    """First-pass labels for the sentences ``idx``, each from a model not trained on it."""
+    out: dict[int, list[str]] = {}
+    for fi, (a, b) in enumerate(folds(len(idx), k)):
+        held = idx[a:b]
+        rest = [j for j in idx[:a]] + [j for j in idx[b:]]
+        mp = f"{td}/jk{fi}.crfsuite"
+        _fit(mp, ((prep[j].items(), ys[j]) for j in rest), params)
+        for j, lab in zip(held, _predict(mp, (prep[j].items() for j in held)), strict=True):
+            out[j] = lab
+        if log:
+            log(f"  jackknife {fi + 1}/{k} done")
+    return out
+
+
+def _fit_two_pass(prep: Sequence[_Sent], ys: Sequence[list[str]], idx: Sequence[int], params: dict[str, Any],
+                  path: str, docpass: bool, td: str, log: Callable[[str], None] | None = None,
+                  jackknife: int = 5) -> None:
+    """Train one model on the sentences ``idx``: first-pass items, plus (``docpass``) the same
+    sentences with document features from jackknifed first-pass labels."""
+    if not docpass:
+        _fit(path, ((prep[j].items(), ys[j]) for j in idx), params)
+        return
+    jk = _jackknife(prep, ys, idx, params, jackknife, td, log)
+    idx = list(idx)
+    doc = doc_features([prep[j] for j in idx], [jk[j] for j in idx])
+
+    def data() -> Iterator[tuple[list[Any], list[str]]]:
+        for n, j in enumerate(idx):
+            yield prep[j].items(), ys[j]
+            yield prep[j].items(doc[n]), ys[j]
+
+    _fit(path, data(), params)
+
+
+def prepare(sents: Sequence[Sequence[tuple[str, str]]]) -> tuple[list[_Sent], list[list[str]]]:
+    """Features of ``(token, tag)`` sentences, computed once, and their label sequences."""
+    return [_Sent([w for w, _ in s]) for s in sents], [[t for _, t in s] for s in sents]
+
+
+def train(sents: Sequence[Sequence[tuple[str, str]]], model_path: str | Path,
+          params: dict[str, Any] | None = None, docpass: bool | None = None,
+          log: Callable[[str], None] | None = None) -> None:
+    """Train the CRF on ``(token, tag)`` sentences and write it to ``model_path``."""
+    import tempfile
+
+    p = dict(DEFAULT_PARAMS)
+    p.update(params or {})
+    docpass = OPTS["docpass"] if docpass is None else docpass
+    prep, ys = prepare(sents)
+    with tempfile.TemporaryDirectory() as td:
+        _fit_two_pass(prep, ys, list(range(len(prep))), p, str(model_path), docpass, td, log)
+    CrfTagger._shared.pop(str(model_path), None)
+
+
+def cross_validate(sents: Sequence[Sequence[tuple[str, str]]], params: dict[str, Any] | None = None,
+                   k: int = 5, docpass: bool | None = None, prepared: tuple[list[_Sent], list[list[str]]] | None = None,
+                   only: Sequence[int] | None = None, log: Callable[[str], None] | None = None,
+                   keep_predictions: bool = False) -> dict[str, Any]:
+    """``k``-fold cross-validation over contiguous blocks of sentences; scores pooled over folds.
+
+    With ``docpass`` each outer training set gets its first-pass labels by an inner jackknife over
+    its own sentences, so no held-out label reaches training.
+    """
+    import tempfile
+
+    prep, ys = prepared if prepared is not None else prepare(sents)
+    p = dict(DEFAULT_PARAMS)
+    p.update(params or {})
+    docpass = OPTS["docpass"] if docpass is None else docpass
+    gold_all: list[list[str]] = []
+    pred_all: list[list[str]] = []
+    per_fold = []
+    preds: dict[int, list[str]] = {}
+    with tempfile.TemporaryDirectory() as td:
+        for fi, (a, b) in enumerate(folds(len(prep), k)):
+            if only is not None and fi not in only:
+                continue
+            train_idx = list(range(0, a)) + list(range(b, len(prep)))
+            mp = f"{td}/fold{fi}.crfsuite"
+            _fit_two_pass(prep, ys, train_idx, p, mp, docpass, td)
+            tagger = CrfTagger(mp)
+            pred = tagger.tag_prepared(prep[a:b], docpass)
+            CrfTagger._shared.pop(mp, None)
+            gold = ys[a:b]
+            r = score(gold, pred)
+            per_fold.append(r)
+            if log:
+                log(f"fold {fi + 1}/{k}: PERS+LOC+ORG f1 {r['PLO']['f1']:.2f}, overall f1 {r['overall']['f1']:.2f}")
+            gold_all += gold
+            pred_all += pred
+            for j, lab in zip(range(a, b), pred, strict=True):
+                preds[j] = lab
+    res = score(gold_all, pred_all)
+    res["folds"] = per_fold
+    res["params"] = p
+    res["docpass"] = docpass
+    if keep_predictions:
+        res["predictions"] = preds
+    return res

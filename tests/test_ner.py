@@ -1,0 +1,191 @@
+"""The CRF NER tagger: shipped model, mentions with offsets, ANERcorp-format scoring."""
+
+from __future__ import annotations
+
+import pytest
+
+from khabar.extract import ner
+from khabar.model import Mention
+
+
+def _find(ms: list[Mention], text: str) -> Mention | None:
+    for m in ms:
+        if m.text == text:
+            return m
+    return None
+
+
+# --- the shipped model --------------------------------------------------------------------------
+
+
+def test_shipped_files_present_and_small():
+    assert ner.MODEL_PATH.exists(), "khabar/data/ner.crfsuite must be shipped"
+    assert ner.TRIGGERS_PATH.exists()
+    assert ner.MODEL_PATH.stat().st_size < 15_000_000
+    assert ner.triggers()[ner.key("الرئيس")] == "PERS_TITLE"
+    assert ner.triggers()[ner.key("وزارة")] == "ORG_HEAD"
+    assert ner.triggers()[ner.key("نهر")] == "LOC_HEAD"
+
+
+def test_tag_returns_one_bio_label_per_token():
+    toks = "وقال الرئيس الروسي فلاديمير بوتين في موسكو".split()
+    tags = ner.CrfTagger().tag(toks)
+    assert len(tags) == len(toks)
+    assert all(t == "O" or t[:2] in ("B-", "I-") for t in tags)
+    assert ner.CrfTagger().tag([]) == []
+
+
+def test_person_after_title_country_and_organisation():
+    text = (
+        "وقال الرئيس الأمريكي جو بايدن في مؤتمر صحفي بالبيت الأبيض إن الولايات المتحدة ستواصل دعم أوكرانيا. "
+        "وأعلنت منظمة الصحة العالمية أن الوضع في قطاع غزة كارثي."
+    )
+    ms = ner.crf_mentions(text)
+    for m in ms:
+        assert text[m.start:m.end] == m.text
+        assert m.source == "crf"
+        assert m.type in ("PERSON", "GPE", "LOC", "ORG", "OTHER")
+    person = _find(ms, "جو بايدن")
+    assert person is not None and person.type == "PERSON", ms
+    ukraine = _find(ms, "أوكرانيا")
+    assert ukraine is not None and ukraine.type in ("GPE", "LOC"), ms
+    who = [m for m in ms if m.type == "ORG" and "منظمة الصحة العالمية" in m.text]
+    assert who, ms
+
+
+def test_clitic_is_left_out_of_the_mention():
+    text = "واجتمع وزير الخارجية المصري سامح شكري مع نظيره الأردني أيمن الصفدي في القاهرة ولندن."
+    ms = ner.crf_mentions(text)
+    for m in ms:
+        assert text[m.start:m.end] == m.text
+    assert _find(ms, "سامح شكري") is not None, ms
+    cairo = _find(ms, "القاهرة")
+    assert cairo is not None and cairo.type in ("GPE", "LOC"), ms
+    london = [m for m in ms if m.text.endswith("لندن")]
+    assert london and london[0].text == "لندن", ms  # و peeled: لندن is far more frequent than ولندن
+
+
+def test_empty_and_non_arabic_text():
+    assert ner.crf_mentions("") == []
+    assert ner.crf_mentions("   \n ") == []
+    for m in ner.crf_mentions("2024 - 10 , 5 % ..."):
+        assert m.text
+
+
+# --- conlleval semantics ------------------------------------------------------------------------
+
+
+def test_bio_spans_conlleval_edge_cases():
+    # I- after O starts an entity; I- of another type starts a new one; B- after B- splits.
+    assert ner.bio_spans(["O", "I-PERS", "I-PERS", "O"]) == [(1, 3, "PERS")]
+    assert ner.bio_spans(["B-LOC", "I-ORG", "I-ORG"]) == [(0, 1, "LOC"), (1, 3, "ORG")]
+    assert ner.bio_spans(["B-PERS", "B-PERS", "I-PERS"]) == [(0, 1, "PERS"), (1, 3, "PERS")]
+    assert ner.bio_spans(["I-LOC"]) == [(0, 1, "LOC")]
+    assert ner.bio_spans(["B-ORG", "I-ORG"]) == [(0, 2, "ORG")]
+    assert ner.bio_spans(["O", "O"]) == []
+
+
+def test_score_i_after_o_counts_as_an_entity():
+    gold = [["B-PERS", "I-PERS", "O"]]
+    pred = [["O", "I-PERS", "O"]]  # a PERS chunk at token 1 only: wrong boundary
+    r = ner.score(gold, pred)
+    assert r["per_type"]["PERS"]["pred"] == 1
+    assert r["per_type"]["PERS"]["tp"] == 0
+    r = ner.score([["O", "I-LOC", "I-LOC"]], [["O", "B-LOC", "I-LOC"]])
+    assert r["overall"]["f1"] == pytest.approx(100.0)
+
+
+# --- eval_ner on a tiny ANERcorp-format file ----------------------------------------------------
+
+TINY = """\
+قال O
+الرئيس O
+جورج B-PERS
+بوش I-PERS
+في O
+واشنطن B-LOC
+. O
+وزار O
+وفد O
+الأمم B-ORG
+المتحدة I-ORG
+بغداد B-LOC
+. O
+وقال O
+رئيس O
+البنك B-ORG
+الدولي I-ORG
+روبرت B-PERS
+زوليك I-PERS
+. O
+"""
+
+# What a fake tagger "predicts": 3 sentences, 7 gold entities (PERS 2, LOC 2, ORG 2, plus none MISC).
+PRED = [
+    ["O", "O", "B-PERS", "I-PERS", "O", "B-LOC", "O"],  # PERS ok, LOC ok
+    ["O", "O", "B-ORG", "I-ORG", "B-ORG", "O"],  # ORG ok; بغداد typed ORG (wrong type)
+    ["O", "O", "O", "B-ORG", "B-PERS", "I-PERS", "O"],  # ORG partial (الدولي only): miss; PERS ok
+]
+
+
+class FakeTagger:
+    def __init__(self, pred):
+        self.pred = pred
+        self.seen = None
+
+    def tag_document(self, sents):
+        self.seen = sents
+        return [list(p) for p in self.pred]
+
+
+def test_eval_ner_exact_scores(tmp_path):
+    f = tmp_path / "tiny.txt"
+    f.write_text(TINY, encoding="utf-8")
+    fake = FakeTagger(PRED)
+    r = ner.eval_ner(f, tagger=fake)
+    assert [len(s) for s in fake.seen] == [7, 6, 7]  # sentences split after "."
+    assert r["sentences"] == 3 and r["tokens"] == 20
+    pt = r["per_type"]
+    # PERS: 2 gold, 2 found, 2 correct.
+    assert (pt["PERS"]["tp"], pt["PERS"]["pred"], pt["PERS"]["gold"]) == (2, 2, 2)
+    assert pt["PERS"]["f1"] == pytest.approx(100.0)
+    # LOC: 2 gold (واشنطن, بغداد), 1 found, 1 correct: P 100, R 50, F 66.67.
+    assert (pt["LOC"]["tp"], pt["LOC"]["pred"], pt["LOC"]["gold"]) == (1, 1, 2)
+    assert pt["LOC"]["precision"] == pytest.approx(100.0)
+    assert pt["LOC"]["recall"] == pytest.approx(50.0)
+    assert pt["LOC"]["f1"] == pytest.approx(200 / 3)
+    # ORG: 2 gold (الأمم المتحدة, البنك الدولي), 3 found (الأمم المتحدة, بغداد, الدولي), 1 correct:
+    # P 33.33, R 50, F 40.
+    assert (pt["ORG"]["tp"], pt["ORG"]["pred"], pt["ORG"]["gold"]) == (1, 3, 2)
+    assert pt["ORG"]["precision"] == pytest.approx(100 / 3)
+    assert pt["ORG"]["recall"] == pytest.approx(50.0)
+    assert pt["ORG"]["f1"] == pytest.approx(40.0)
+    # Overall: 6 gold, 6 found, 4 correct: P = R = F = 66.67.
+    ov = r["overall"]
+    assert (ov["tp"], ov["pred"], ov["gold"]) == (4, 6, 6)
+    assert ov["precision"] == pytest.approx(200 / 3)
+    assert ov["recall"] == pytest.approx(200 / 3)
+    assert ov["f1"] == pytest.approx(200 / 3)
+    report = ner.format_report(r)
+    assert report.splitlines()[-1] == "overall: precision 66.67 recall 66.67 f1 66.67"
+
+
+def test_eval_ner_with_shipped_model(tmp_path):
+    f = tmp_path / "tiny.txt"
+    f.write_text(TINY, encoding="utf-8")
+    r = ner.eval_ner(f)
+    assert r["tokens"] == 20
+    assert r["overall"]["gold"] == 6
+    last = ner.format_report(r).splitlines()[-1]
+    assert last.startswith("overall: precision ") and " recall " in last and " f1 " in last
+    # The obvious ones: جورج بوش after الرئيس, واشنطن after في.
+    assert r["per_type"]["PERS"]["tp"] >= 1
+    assert r["per_type"]["LOC"]["tp"] >= 1
+
+
+def test_read_conll_odd_lines(tmp_path):
+    f = tmp_path / "odd.txt"
+    f.write_text(" O\n. Oالإصابة O\nبغداد B-LOC\n\n. O\n", encoding="utf-8")
+    pairs = ner.read_conll(f)
+    assert pairs == [("", "O"), (". Oالإصابة", "O"), ("بغداد", "B-LOC"), (".", "O")]
+    assert [len(s) for s in ner.split_sentences(pairs)] == [4]
