@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import stories as bench  # noqa: E402
+import stories as bench
 
 SEED = 20180505
 COS_BINS = (0.30, 0.45, 0.60)  # upper edges; the last bin is >= 0.60

@@ -5,10 +5,12 @@ Usage (from the repository root, one process)::
     OPENBLAS_NUM_THREADS=1 python bench/stories.py                 # features (cached) + clustering + scores
     python bench/stories.py --params threshold=0.55,entity_weight=0.3
     python bench/stories.py --grid                                 # P/R/F1 over a small parameter grid
+    python bench/stories.py --grid --grid-spec 'threshold=0.6:0.65;entity_weight=0.3:0.4'
     python bench/stories.py --limit 2000 --cache /tmp/x.pkl        # a quick run on the first 2,000 rows
 
 Per-article work (clean with ``build_article``, embed headline + lead with ``khabar.resolve.embed``,
-find entity mentions with ``find_entities``) is done once and cached under /tmp (``--cache``);
+find entity mentions with ``find_entities``, take the opening's terms with
+``khabar.resolve.stories.article_terms``) is done once and cached under /tmp (``--cache``);
 re-clustering with other parameters then takes seconds. The clustering itself is the incremental
 ``StoryClusterer`` fed in the pipeline's order (publication date, then id), exactly as
 ``khabar.pipeline.cross_article`` does.
@@ -37,7 +39,7 @@ from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy: oversubscribed BLAS is 10x slower
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "ant_multisource.jsonl.xz"
@@ -329,7 +331,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"corpus: {m['articles']} articles ({m['errors']} rows rejected) from {m['source']}")
     print(f"per-article work{' (cached run)' if cached else ''}: {m['wall_s']:.0f} s, "
           f"{m['articles'] / m['wall_s']:.1f} articles/s  [clean {m['clean_s']:.0f} s, entities "
-          f"{m['entities_s']:.0f} s, embedding {m['embed_s']:.0f} s, reading {m['read_s']:.0f} s]; "
+          f"{m['entities_s']:.0f} s, embedding {m['embed_s']:.0f} s, terms {m.get('terms_s', 0):.0f} s, "
+          f"reading {m['read_s']:.0f} s]; "
           f"peak RSS {m['peak_rss_mb']:.0f} MB")
     if cached:
         print(f"features loaded from {args.cache} in {t_feats:.1f} s")

@@ -11,13 +11,20 @@ after the story's last one needs less to join than one three months later); othe
 new story. Memory grows with the number of stories, not of articles (the article ids aside), and
 new articles join existing stories without recomputing them.
 
-Entity overlap is weighted: an entity that many stories name (a country in every Gulf story, the
-American president) says little about which story an article belongs to, so each entity counts
-with an inverse story frequency, ``log(1 + stories / stories naming it)``, counted over the stories
-the clusterer holds (a bounded table: stories remember only their heaviest entities).
+* Entity overlap is weighted: an entity that many stories name (a country in every Gulf story, the
+  American president) says little about which story an article belongs to, so each entity counts
+  with an inverse story frequency, ``log(1 + stories / stories naming it)``, counted over the
+  stories the clusterer holds (a bounded table: stories remember only their heaviest entities).
+* The threshold is relative to the run's background: in a pile of articles about one story every
+  article is more alike than in a general news stream (mean cosine ~0.4 against ~0.12), so the
+  threshold drops by the excess (``focus_weight``).
+* Optional, off by default (measured, see docs/stories.md): word overlap of the articles' openings
+  (``lex_weight``, for articles given ``terms``), a penalty on joining big stories
+  (``size_penalty``), recency-weighted centroids (``half_life_days``) and merging stories whose
+  centroids grow together (``merge_threshold``).
 
-Parameters are in :class:`StoryParams`; the module constants are the tuned defaults
-(``bench/stories.py`` measures them against hand-labelled article pairs, see docs/stories.md).
+Parameters are in :class:`StoryParams`; the module constants are the defaults, tuned with
+``bench/stories.py`` against hand-labelled article pairs of the ANT corpus (docs/stories.md).
 """
 
 from __future__ import annotations
