@@ -46,6 +46,13 @@ sys.path.insert(0, str(ROOT))
 
 CORPUS = Path("/work/shared/data/ant_multisource.jsonl.xz")
 
+if os.environ.get("KHABAR_BENCH_NO_CRF"):
+    # --no-crf: the rule-based entities alone (the CRF tagger's share of the cost). Spawned workers
+    # import this script as their main module, so they get the switch too.
+    import khabar.extract.entities as _entities
+
+    _entities._CRF_OK = False
+
 
 # ------------------------------------------------------------------------------------ runs
 
@@ -193,7 +200,10 @@ def _spawn(args: argparse.Namespace, *extra: str) -> dict:
     cmd = [sys.executable, __file__, "--corpus", str(args.corpus), *extra]
     if args.limit:
         cmd += ["--limit", str(args.limit)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    if args.no_crf:
+        env["KHABAR_BENCH_NO_CRF"] = "1"
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     for line in proc.stdout.splitlines():
         if line.startswith("RESULT "):
             return json.loads(line[7:])
@@ -220,6 +230,7 @@ def main() -> None:
     ap.add_argument("--workers", default="1,2", help="worker counts to run, comma-separated (default 1,2)")
     ap.add_argument("--double", action="store_true", help="also feed the corpus twice (memory growth)")
     ap.add_argument("--no-floor", action="store_true")
+    ap.add_argument("--no-crf", action="store_true", help="without the CRF NER tagger (to see its cost)")
     ap.add_argument("--child", choices=["floor", "run"], help=argparse.SUPPRESS)
     ap.add_argument("--child-workers", type=int, default=1, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -231,6 +242,7 @@ def main() -> None:
         return
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     print(f"corpus {args.corpus}" + (f", first {args.limit:,} articles" if args.limit else "")
+          + (", without the CRF tagger" if args.no_crf else "")
           + f"; {os.cpu_count()} cores, load average {load:.2f} at the start")
     results = []
     floor = None

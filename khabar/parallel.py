@@ -42,6 +42,8 @@ def limit_blas_threads() -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("MKL_NUM_THREADS", "1")
     try:
+        import numpy  # noqa: F401 - load BLAS first: threadpoolctl limits the libraries loaded
+
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(1, user_api="blas")

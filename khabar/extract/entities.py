@@ -737,6 +737,8 @@ def _surnames(doc: _Doc, mentions: list[Mention]) -> list[Mention]:
                 out[idx] = Mention(start=m.start, end=m.end, text=m.text, type="PERSON", key=f.key,
                                    canonical=f.canonical, latin=f.latin, source=m.source)
     for t in doc.toks:
+        if not any(b in by_key for _, b in _peel(t.key)):
+            continue  # (checked first: it is the cheap test, and almost every token fails it)
         if any(s < t.end and t.start < e for s, e in spans):
             continue
         for p, b in _peel(t.key):

@@ -279,6 +279,7 @@ class _Doc:
         self.text = text
         self.toks: list[Token] = tokenize(text) if tokens is None else tokens
         self.keys = [t.key for t in self.toks]
+        self.pk = [_peel_conj(k) for k in self.keys]  # the keys with a و/ف conjunction peeled
         self.starts = [t.start for t in self.toks]
         self.n = len(self.toks)
         self.lex = event_lexicon()
@@ -396,6 +397,10 @@ class _Doc:
         return h
 
     def cue(self, i: int, cat: str) -> Hit | None:
+        return self.cue_map(i).get(cat)
+
+    def cue_map(self, i: int) -> dict[str, Hit]:
+        """Cue category → the first (longest) cue hit at token ``i``."""
         m = self._cue_map.get(i)
         if m is None:
             hits = self.cues(i)
@@ -406,11 +411,10 @@ class _Doc:
                 for h in hits:
                     m.setdefault(h.value, h)  # the first hit of each category
             self._cue_map[i] = m
-        return m.get(cat)
+        return m
 
     def is_comp(self, i: int) -> bool:
-        h = self.cue(i, "comp")
-        return h is not None and self.toks[i].text != ":"
+        return "comp" in self.cue_map(i) and self.toks[i].text != ":"
 
     def is_punct(self, i: int) -> bool:
         return _is_punct(self.toks[i].text)
@@ -681,7 +685,7 @@ class _Extractor:
         out: set[int] = set()
         for x in range(a, b):
             h = d.cue(x, "contrast")
-            if h is not None or _peel_conj(d.keys[x]) in SUBORD or _peel_conj(d.keys[x]) in ("بعد", "قبل", "منذ") and x + 1 < b and d.keys[x + 1] in ("ان", "أن"):
+            if h is not None or d.pk[x] in SUBORD or d.pk[x] in ("بعد", "قبل", "منذ") and x + 1 < b and d.keys[x + 1] in ("ان", "أن"):
                 out.add(x)
         return out
 
@@ -702,7 +706,7 @@ class _Extractor:
         while x < b:
             tok = d.toks[x]
             k = d.keys[x]
-            kb = _peel_conj(k)
+            kb = d.pk[x]
             if x in self.bounds or (d.trigs(x) and not d.ment_at[x]) or d.is_comp(x):
                 pending = ""
             if (k in PREPS or kb in PREPS) and not d.ment_at[x] and d.time_at[x] is None and x not in d.qty_start \
@@ -783,7 +787,7 @@ class _Extractor:
             cut = _prefix_cut(tok.text, pk) if pk else 0
             prep = _prep_of_prefix(pk)
             if not pk and x > 0 and not d.is_punct(x - 1) and not d.is_comp(x - 1) and (
-                    d.keys[x - 1] in _CONSTRUCT_HEADS or _peel_conj(d.keys[x - 1]) in _CONSTRUCT_HEADS or
+                    d.keys[x - 1] in _CONSTRUCT_HEADS or d.pk[x - 1] in _CONSTRUCT_HEADS or
                     d.classes_at(x - 1) or
                     (d.trigs(x - 1) and not d.verb_at(x - 1))):
                 prep = "gen"  # "وقوف بلاده", "قوات بلاده": a genitive, not a subject
@@ -796,7 +800,8 @@ class _Extractor:
                                               and y == x + 2), "")
             cut = _prefix_cut(tok.text, pk.replace("ال", "") if pk.endswith("ال") else pk)
             return NP(x, y, "N", prep=_prep_of_prefix(pk), cc=nat.cc, start=tok.start + cut, end=d.toks[y - 1].end)
-        h = d.cue(x, "inst_head")
+        cm = d.cue_map(x)
+        h = cm.get("inst_head")
         if h is not None and not d.trigs(x):
             y = self._extend_inst(h.j, b)
             if y > h.j:
@@ -804,7 +809,7 @@ class _Extractor:
                 pk = h.prefix
                 return NP(x, y, "P", prep=_prep_of_prefix(pk), start=tok.start + cut, end=d.toks[y - 1].end,
                           classes=frozenset({"agent"}))
-        h = d.cue(x, "counterpart")
+        h = cm.get("counterpart")
         if h is not None:
             y = h.j
             while y < b and (_nat(d.keys[y]) or d.keys[y].startswith("ال") and not d.is_fn(d.keys[y])) and y - h.j < 3:
@@ -812,12 +817,12 @@ class _Extractor:
             cut = _prefix_cut(tok.text, h.prefix) if h.prefix else 0
             return NP(x, y, "X", prep=_prep_of_prefix(h.prefix), start=tok.start + cut, end=d.toks[y - 1].end,
                       classes=frozenset({"agent", "counterpart"}))
-        h = d.cue(x, "collective")
+        h = cm.get("collective")
         if h is not None:
             cut = _prefix_cut(tok.text, h.prefix) if h.prefix else 0
             return NP(x, h.j, "P", prep=_prep_of_prefix(h.prefix), start=tok.start + cut, end=d.toks[h.j - 1].end,
                       classes=frozenset({"agent"}))
-        h = d.cue(x, "anon_head") or d.cue(x, "reports_head")
+        h = cm.get("anon_head") or cm.get("reports_head")
         if h is not None:
             y = self._extend_source(h.j, b)
             kind = "A" if h.value == "anon_head" else "R"
@@ -860,7 +865,7 @@ class _Extractor:
             return None
         if k.startswith(("ال", "وال", "بال", "لل", "ولل", "فال", "وبال")) and len(kk) > 4 and \
                 not (d.is_fn(k) and kk in _DEF_STOP | _NOT_NOUN) \
-                and not d.trigs(x) and d.cue(x, "comp") is None and kk not in _DEF_STOP and not d.is_punct(x):
+                and not d.trigs(x) and "comp" not in cm and kk not in _DEF_STOP and not d.is_punct(x):
             y = x + 1
             while y < b and y - x < 4:
                 ky = d.keys[y]
@@ -1102,7 +1107,7 @@ class _Extractor:
                 continue
             cand = None
             hits = d.trigs(x)
-            if x > a and (_peel_conj(d.keys[x - 1]) in PREPS or d.keys[x - 1] in ("عدم",)) and \
+            if x > a and (d.pk[x - 1] in PREPS or d.keys[x - 1] in ("عدم",)) and \
                     any(h.value.cls == "masdar" for h in hits):
                 hits = sorted(hits, key=lambda h: (-(h.j - h.i), h.value.cls != "masdar"))
             for h in hits:
@@ -1151,7 +1156,7 @@ class _Extractor:
         pk = h.prefix
         # ل + masdar is a purpose clause (لتعزيز، لإطلاق): not an event of its own
         if nominal and _prep_of_prefix(pk) == "ل" and not t.has("purpose") and \
-                not any(_peel_conj(d.keys[x]) in _ATTEMPT for x in range(max(self.a, i - 3), i)) and \
+                not any(d.pk[x] in _ATTEMPT for x in range(max(self.a, i - 3), i)) and \
                 not self._undergone(i):
             return None
         if t.has("present") and form.cls != "present":
@@ -1215,7 +1220,7 @@ class _Extractor:
         d = self.d
         seen = set()
         for x in range(j, min(self.b, j + 16)):
-            if x in self.bounds or d.is_comp(x) or d.toks[x].text in (".",) or _peel_conj(d.keys[x]) == "مقابل":
+            if x in self.bounds or d.is_comp(x) or d.toks[x].text in (".",) or d.pk[x] == "مقابل":
                 break
             cs = d.classes_at(x)
             if "personnel" in cs:
@@ -1294,7 +1299,7 @@ class _Extractor:
     def _kana_name(self, i: int) -> NP | None:
         """"وكان X قد <verb>": X (a name the tagger missed) is the subject."""
         d = self.d
-        if i - 3 >= self.a and d.keys[i - 1] == "قد" and _peel_conj(d.keys[i - 3]) in ("كان", "كانت"):
+        if i - 3 >= self.a and d.keys[i - 1] == "قد" and d.pk[i - 3] in ("كان", "كانت"):
             nm = self._single_name_at(i - 2)
             if nm is not None:
                 return NP(i - 2, i - 1, "M", mention=nm, start=nm.start, end=nm.end, classes=frozenset({"agent"}))
@@ -1325,7 +1330,7 @@ class _Extractor:
                 z = x - 1
                 while z > self.a and d.toks[z].text not in COMMA and x - z < 10:
                     z -= 1
-                if z > self.a and d.toks[z].text in COMMA and _peel_conj(d.keys[z + 1]) in ("بينها", "منها", "بينهم",
+                if z > self.a and d.toks[z].text in COMMA and d.pk[z + 1] in ("بينها", "منها", "بينهم",
                                                                                                 "منهم", "ابرزها"):
                     x = z - 1
                     steps += 1
@@ -1378,7 +1383,7 @@ class _Extractor:
                 break
             if any(d.verb_at(x) and not d.classes_at(x) and not d.ment_at[x] for x in range(j + 1, np_.i)):
                 break
-            if any(self._purpose_at(x) or _peel_conj(d.keys[x]) == "مقابل" for x in range(j + 1, np_.i + 1)):
+            if any(self._purpose_at(x) or d.pk[x] == "مقابل" for x in range(j + 1, np_.i + 1)):
                 break
             if any(o.i > j - 1 and o.i < np_.i and o.i >= j for o in getattr(self, "cands", ())):
                 break
@@ -1476,7 +1481,7 @@ class _Extractor:
             for np_ in self.nps:
                 if g < np_.i < i and not np_.prep and np_.agentive and np_.kind in ("M", "N", "P", "A"):
                     return np_
-        if c.nominal and i > self.a and _peel_conj(d.keys[i - 1]) in _FRONTED:
+        if c.nominal and i > self.a and d.pk[i - 1] in _FRONTED:
             if not any(o.verbal for o in self.cands if o.i < i):
                 for o in self.cands:
                     if o.i > i and (o.verbal or o.trig.type == "STATEMENT"):
@@ -1593,7 +1598,7 @@ class _Extractor:
                     break
             else:
                 np_ = replace(np_, kind="R")
-        if np_.kind in ("X", "P", "Q") and np_.j < self.b and _peel_conj(d.keys[np_.j]) in ("مثل", "بينها", "منها"):
+        if np_.kind in ("X", "P", "Q") and np_.j < self.b and d.pk[np_.j] in ("مثل", "بينها", "منها"):
             named = next((n for n in self.nps if n.i == np_.j + 1 and n.kind == "M"), None)
             if named is not None:
                 np_ = named
@@ -1684,7 +1689,7 @@ class _Extractor:
                     else:
                         sp = self._antecedent(c)
             if sp is not None and sp.kind in ("X", "P", "Q") and sp.j < self.b and \
-                    _peel_conj(d.keys[sp.j]) in ("مثل", "بينها", "منها"):
+                    d.pk[sp.j] in ("مثل", "بينها", "منها"):
                 named = next((n for n in self.nps if n.i == sp.j + 1 and n.kind == "M"), None)
                 if named is not None:
                     sp = named
@@ -1867,7 +1872,7 @@ class _Extractor:
         d = self.d
         before = [t for t in self.bounds if t <= x]
         lo = max(before) if before else self.a
-        opening = all(d.is_punct(t) or _peel_conj(d.keys[t]) in PREPS or d.time_at[t] is not None
+        opening = all(d.is_punct(t) or d.pk[t] in PREPS or d.time_at[t] is not None
                       or self._np_covering(t) is not None and self._np_covering(t).prep
                       for t in range(self.a, x))
         if opening:
@@ -1905,7 +1910,7 @@ class _Extractor:
                 continue
             if tx in ("“", "\"", "«") and x > first:
                 continue
-            if d.is_comp(x) and x > self.a and _peel_conj(d.keys[x - 1]) in ("منذ", "بعد", "قبل"):
+            if d.is_comp(x) and x > self.a and d.pk[x - 1] in ("منذ", "بعد", "قبل"):
                 continue
             if d.is_comp(x) or tx in ("“", "\"", "«", ":") or d.keys[x] in ("بان", "بانه", "بانها"):
                 lo = x + 1 if (d.is_comp(x) or tx == ":") else x
@@ -1953,7 +1958,7 @@ class _Extractor:
             return None
         if c.i > self.a + 1:
             return None
-        if not d.lex.is_cue(d.keys[c.i], "cont") and not d.lex.is_cue(_peel_conj(d.keys[c.i]), "cont"):
+        if not d.lex.is_cue(d.keys[c.i], "cont") and not d.lex.is_cue(d.pk[c.i], "cont"):
             return None
         return self.last_frame
 
@@ -2029,7 +2034,7 @@ class _Extractor:
                 typ in ("ACCUSE", "THREATEN", "STATEMENT") and actor.i <= j + 4))
             if "ال" in c.hit.prefix:
                 obj = None if not genitive else obj  # a definite masdar's object alone makes no new event
-            if i > self.a and _peel_conj(d.keys[i - 1]) in _TEMPORAL and not genitive and self._time_near(j) is None:
+            if i > self.a and d.pk[i - 1] in _TEMPORAL and not genitive and self._time_near(j) is None:
                 return None
             obj_after = obj is not None and (typ in ("TRANSFER", "DEPLOY", "SANCTION", "LAUNCH", "INTERCEPT") or (
                 typ == "OTHER" and sub in ("relief", "access", "legal", "appeal", "rescue"))) and \
@@ -2096,7 +2101,7 @@ class _Extractor:
     def _inchoative(self, i: int) -> bool:
         """بدأ / شرع / باشر + masdar: the masdar is the verb's event (بدأ بعضهم المشاركة في القتال)."""
         d = self.d
-        return any(_peel_conj(d.keys[x]) in _INCHOATIVE for x in range(max(self.a, i - 4), i))
+        return any(d.pk[x] in _INCHOATIVE for x in range(max(self.a, i - 4), i))
 
     def _suppressed(self, c: Cand, frames: list[Frame]) -> bool:
         """Triggers that do not make events: inside a wish or an offer, after a condition, right after
@@ -2215,7 +2220,7 @@ class _Extractor:
             tgt = next((n for n in self.nps if und < n.i < i and not n.prep), None)
             nat = next((n for n in right if n.kind == "N" and n.i <= j + 1), None)
             return nat, tgt, None, (tgt.mention if tgt is not None and tgt.place else None)
-        passive = i > self.a and _peel_conj(d.keys[i - 1]) in _PASSIVE_AUX
+        passive = i > self.a and d.pk[i - 1] in _PASSIVE_AUX
         if self._passive(c) and not c.nominal:
             zero = False  # "وُقعت اتفاقية": the agent is not named
         if passive and c.nominal:
@@ -2405,7 +2410,7 @@ class _Extractor:
             for x in range(j, min(self.b, j + 14)):
                 if x in self.bounds:
                     break
-                if d.cue(x, "purpose") or _peel_conj(d.keys[x]) == "لصالح":
+                if d.cue(x, "purpose") or d.pk[x] == "لصالح":
                     for n in self.nps:
                         if x < n.i <= x + 1 and n.kind in ("M", "N") and n.mention is not None and \
                                 n.mention.type in ("GPE", "ORG") or (n.i == x and n.kind == "M" and n.prep == "ل"):
@@ -2561,7 +2566,7 @@ class _Extractor:
         """"تابعة لـX" near the trigger: X is the sender."""
         d = self.d
         for x in range(max(self.a, i - 6), min(self.b, j + 10)):
-            if _peel_conj(d.keys[x]) in _TABI:
+            if d.pk[x] in _TABI:
                 for n in self.nps:
                     if n.i == x + 1 and n.kind in ("M", "P", "X", "N") and n.prep in ("ل", "لل"):
                         return n
@@ -2871,7 +2876,7 @@ class _Extractor:
             if x in self.bounds:
                 break
             t = d.time_at[x]
-            if t is not None and not (x > self.a and _peel_conj(d.keys[x - 1]) == "منذ") and \
+            if t is not None and not (x > self.a and d.pk[x - 1] == "منذ") and \
                     not t.text.startswith("منذ"):
                 return t
         return None
@@ -2894,7 +2899,7 @@ class _Extractor:
                 continue
             if any(g.kind == "wish" and g.i < f.i < g.hi for g in frames):
                 continue
-            if f.i > self.a and _peel_conj(d.keys[f.i - 1]) in ("طالما",):
+            if f.i > self.a and d.pk[f.i - 1] in ("طالما",):
                 continue
             c = f.cand
             has = any(ti is not None and f.lo <= ti < f.hi0 and not (f.kind == "deny" and any(e is ev for _, e in claims))
@@ -3012,7 +3017,7 @@ class _Extractor:
         d = self.d
         out = list(events)
         for x in range(self.a, self.b):
-            k = _peel_conj(d.keys[x])
+            k = d.pk[x]
             if k not in ("مقابل", "بمقابل"):
                 continue
             y = x + 1
@@ -3162,7 +3167,7 @@ class _Extractor:
             if f is not own and f.lo <= ti < f.hi and f.cand is not None and d.cue(f.i, "planned") is not None and \
                     ti - f.j <= 8:
                 out.add("planned")
-        if ti - 1 >= self.a and _peel_conj(d.keys[ti - 1]) == "قد" and form_cls == "present":
+        if ti - 1 >= self.a and d.pk[ti - 1] == "قد" and form_cls == "present":
             out.add("estimated" if ev.quantity is not None else "uncertain")
         for f in frames:
             if f.kind == "deny" and f is not own and f.lo <= ti < f.hi and \
@@ -3187,7 +3192,7 @@ class _Extractor:
                     continue
                 out.add(cat)
         if ev.quantity is not None and ev.quantity.qualifier in ("up_to",) and any(
-                _peel_conj(d.keys[x]) == "قد" for x in range(max(self.a, ti - 2), min(self.b, ti + 10))):
+                d.pk[x] == "قد" for x in range(max(self.a, ti - 2), min(self.b, ti + 10))):
             out.add("estimated")
         return out
 
@@ -3214,7 +3219,7 @@ class _Extractor:
                 continue
             if self._in_relative(x) and not self._in_relative(ti):
                 continue
-            if ((x > self.a and _peel_conj(d.keys[x - 1]) == "منذ") or key(t.text).startswith("منذ")) and \
+            if ((x > self.a and d.pk[x - 1] == "منذ") or key(t.text).startswith("منذ")) and \
                     ev.type not in ("DEPLOY", "TRANSFER"):
                 continue
             dist = (x - ti) if x >= ti else (ti - x) + 0.5
@@ -3254,7 +3259,7 @@ class _Extractor:
         event's clause: the date of the last such event found before, when the text dated it."""
         d = self.d
         for x in range(self.a, self.b - 1):
-            if _peel_conj(d.keys[x]) not in ("خلال", "اثناء", "أثناء") or self._new_clause_between(x, ti):
+            if d.pk[x] not in ("خلال", "اثناء", "أثناء") or self._new_clause_between(x, ti):
                 continue
             for h in d.trigs(x + 1):
                 k = d.keys[x + 1]
@@ -3302,7 +3307,7 @@ class _Extractor:
         while x >= self.a and i - x <= 4:
             if d.is_comp(x) or x in self.bounds:
                 return content > 0
-            k = _peel_conj(d.keys[x])
+            k = d.pk[x]
             if d.is_punct(x) or any(n.i <= x < n.j for n in self.nps):
                 return False
             if not (d.is_fn(k) and len(k) <= 4) and k not in ("قد", "لم", "لن", "لا", "ما", "كان", "كانت", "سوف",

@@ -85,27 +85,59 @@ class DuplicatePair:
     shared: list[tuple[int, int]] = field(default_factory=list)  # (paragraph in a, paragraph in b)
 
 
+@lru_cache(maxsize=1)
+def _bands() -> list[tuple[int, int]]:
+    """The LSH bands (hash-value ranges) datasketch's MinHashLSH chooses for the threshold."""
+    lsh = MinHashLSH(threshold=PARAGRAPH_THRESHOLD, num_perm=NUM_PERM)
+    return list(lsh.hashranges)
+
+
+class _BandIndex:
+    """MinHash LSH over paragraph sketches: the banding of datasketch's ``MinHashLSH`` (same bands,
+    so the same candidates), with plain dicts and candidates returned in the order they were
+    indexed, which makes the results independent of string hashing."""
+
+    def __init__(self) -> None:
+        self.bands = _bands()
+        self.tables: list[dict[bytes, list[str]]] = [{} for _ in self.bands]
+        self.order: dict[str, int] = {}
+
+    def insert(self, name: str, mh: LeanMinHash) -> None:
+        hv = mh.hashvalues
+        self.order[name] = len(self.order)
+        for (start, end), table in zip(self.bands, self.tables):
+            table.setdefault(hv[start:end].tobytes(), []).append(name)
+
+    def query(self, mh: LeanMinHash) -> list[str]:
+        hv = mh.hashvalues
+        found: set[str] = set()
+        for (start, end), table in zip(self.bands, self.tables):
+            hits = table.get(hv[start:end].tobytes())
+            if hits:
+                found.update(hits)
+        return sorted(found, key=self.order.__getitem__)
+
+
 class DuplicateIndex:
     """Incremental near-duplicate detection over paragraphs (see the module doc)."""
 
     def __init__(self) -> None:
-        self.lsh = MinHashLSH(threshold=PARAGRAPH_THRESHOLD, num_perm=NUM_PERM)
+        self.lsh = _BandIndex()
         self.docs: dict[str, _Doc] = {}
         self.sketches: dict[str, LeanMinHash] = {}
         self.pairs: dict[tuple[str, str], DuplicatePair] = {}
 
     def __getstate__(self) -> dict:
-        # the LSH index holds bound methods; it is rebuilt from the sketches when the state is loaded
+        # the LSH index is derived: it is rebuilt from the sketches when the state is loaded
         state = dict(self.__dict__)
         del state["lsh"]
         return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self.lsh = MinHashLSH(threshold=PARAGRAPH_THRESHOLD, num_perm=NUM_PERM)
-        with self.lsh.insertion_session() as session:
-            for name, mh in self.sketches.items():
-                session.insert(name, mh)
+        self.lsh = _BandIndex()
+        for name, mh in self.sketches.items():
+            self.lsh.insert(name, mh)
 
     def add(self, article_id: str, outlet: str | None, sketches: list[ParagraphSketch]) -> list[DuplicatePair]:
         """Index one article; returns the new pairs it forms with earlier ones."""
