@@ -16,8 +16,9 @@ TEXT fields). Method (Levy & Goldberg style count-based embeddings, then k-means
 Output: a gzipped TSV, words by descending frequency, ``word<TAB>id_level1<TAB>id_level2...``,
 with a ``#levels`` header (``ner_clusters.tsv.gz``); and the leading ``--vec-dims`` SVD dimensions
 of the ``--vec-rows`` most frequent words, L2-normalised and quantised to int8
-(``ner_clusters.vec.gz``; layout in ``khabar.extract.ner.Vectors``). Only derived cluster ids are shipped, never corpus text. Needs numpy
-and scipy (``pip install numpy scipy``); runs in one process (set OMP_NUM_THREADS to limit BLAS).
+(``ner_clusters.vec.gz``; layout in ``khabar.extract.ner.Vectors``; row r = word of rank r).
+Only derived ids and vectors are shipped, never corpus text. Needs numpy and scipy (``pip install
+numpy scipy``); one process, about 2-3 minutes (set OMP_NUM_THREADS=1 to keep BLAS to one core).
 """
 
 from __future__ import annotations
@@ -210,9 +211,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{corpus.name} ({len(docs)} documents, {ntok} tokens): PPMI+SVD({args.dim}) then "
                 "spherical k-means; words by descending frequency\n")
         f.write("#levels\t" + "\t".join(str(k) for k in levels) + "\n")
-        for i, w in enumerate(vocab):
-            if "\t" in w or "\n" in w:
-                continue
+        for i, w in enumerate(vocab):  # tokens never contain whitespace: one line per word
             f.write(w + "\t" + "\t".join(format(int(a[i]), "x") for a in assigns) + "\n")
     print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB, {V} words)")
     if args.vec_out:

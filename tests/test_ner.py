@@ -189,3 +189,23 @@ def test_read_conll_odd_lines(tmp_path):
     pairs = ner.read_conll(f)
     assert pairs == [("", "O"), (". Oالإصابة", "O"), ("بغداد", "B-LOC"), (".", "O")]
     assert [len(s) for s in ner.split_sentences(pairs)] == [4]
+
+
+def test_fast_features_tag_exactly_like_the_full_features():
+    """Tagging builds features per word type, filtered to the model's attributes; the labels must
+    be those of the full feature set (crfsuite ignores unknown attributes)."""
+    doc = [
+        "قال وزير الخارجية الإيراني عباس عراقجي في طهران إن بلاده ترفض الشروط الأمريكية .".split(),
+        "وأضاف عراقجي أن الاتحاد الأوروبي لم يقدم ضمانات كافية خلال محادثات جنيف .".split(),
+        "ونقلت وكالة الأنباء الفرنسية عن مصدر في الأمم المتحدة أن المفاوضات ستستأنف في فيينا .".split(),
+        "وفي بيروت ، التقى رئيس الحكومة نواف سلام السفيرة الأمريكية ليزا جونسون .".split(),
+    ]
+    tagger = ner.CrfTagger()
+    full = tagger.tag_prepared([ner._Sent(s) for s in doc])
+    fast = tagger.tag_document(doc)
+    assert fast == full
+    assert any(t != "O" for s in fast for t in s)
+    # the filtered features are a strict subset of the full ones
+    fs = tagger.fast.sentence(doc[0])
+    assert all(set(a) <= set(b) for a, b in zip(fs.feats, ner.sent_features(doc[0]), strict=True))
+    assert sum(map(len, fs.feats)) < sum(map(len, ner.sent_features(doc[0])))
