@@ -209,3 +209,9 @@ def test_fast_features_tag_exactly_like_the_full_features():
     fs = tagger.fast.sentence(doc[0])
     assert all(set(a) <= set(b) for a, b in zip(fs.feats, ner.sent_features(doc[0]), strict=True))
     assert sum(map(len, fs.feats)) < sum(map(len, ner.sent_features(doc[0])))
+
+
+def test_read_conll_bom_tabs_crlf_trailing_space(tmp_path):
+    f = tmp_path / "odd2.txt"
+    f.write_bytes("\ufeffقال O\r\nجورج\tB-PERS\r\nبوش I-PERS \r\n . O\n".encode("utf-8"))
+    assert ner.read_conll(f) == [("قال", "O"), ("جورج", "B-PERS"), ("بوش", "I-PERS"), (".", "O")]

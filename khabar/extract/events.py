@@ -38,6 +38,7 @@ from ..model import Attribution, Event, Mention, Quantity, TimeExpr, Token
 from ..text import key, sentences, strip_diacritics, tokenize
 from .event_lexicon import Hit, Trigger, event_lexicon
 from .gazetteer import PLACE_TYPES
+from .gazetteer import countries as _countries
 from .gazetteer import lexicon as gaz_lexicon
 
 __all__ = ["find_events"]
@@ -93,24 +94,6 @@ def _unit_classes(unit: str | None) -> set[str]:
 # -- gazetteer helpers ---------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _countries() -> dict[str, str]:
-    """Country code → the country's canonical Arabic name (from the gazetteer)."""
-    lex = gaz_lexicon()
-    best: dict[str, tuple[int, str]] = {}
-    stack = [lex.trie]
-    while stack:
-        node = stack.pop()
-        for k, v in node.items():
-            if k is None:
-                for e in v:
-                    if e.type == "GPE" and e.kind == "country" and e.cc:
-                        score = e.population
-                        if e.cc not in best or score > best[e.cc][0]:
-                            best[e.cc] = (score, e.canonical)
-            else:
-                stack.append(v)
-    return {cc: name for cc, (_, name) in best.items()}
 
 
 @lru_cache(maxsize=65536)

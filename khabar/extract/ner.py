@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gzip
 import re
+from bisect import bisect_left
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
@@ -430,31 +431,42 @@ def _dense(infos: list[_Info]) -> list[dict[str, float] | None]:
 class _Sent:
     """A sentence prepared for the CRF: token facts, first-pass features, dense dimensions."""
 
-    __slots__ = ("infos", "feats", "dense")
+    __slots__ = ("infos", "feats", "dense", "_base")
 
     def __init__(self, tokens: Sequence[str], infos: list[_Info] | None = None,
                  feats: list[list[str]] | None = None) -> None:
         self.infos = infos if infos is not None else _infos(tokens)
         self.feats = feats if feats is not None else sent_features(tokens, self.infos)
         self.dense = _dense(self.infos)
+        self._base: list[Any] | None = None
 
     def items(self, doc: list[list[str]] | None = None, keep: Callable[[str], bool] | None = None) -> list[Any]:
         """The crfsuite item sequence, with the document features of the second pass if given
-        (``keep`` filters those)."""
+        (``keep`` filters those). The first pass's items are kept: the second pass copies them."""
+        base = self._base
+        if base is None:
+            base = self._base = []
+            for f, d in zip(self.feats, self.dense, strict=True):
+                if d is None:
+                    base.append(f)
+                else:
+                    item = dict.fromkeys(f, 1.0)
+                    item.update(d)
+                    base.append(item)
+        if doc is None:
+            return base
         out: list[Any] = []
-        for i, f in enumerate(self.feats):
-            extra = doc[i] if doc is not None else None
+        for item, extra in zip(base, doc, strict=True):
             if extra and keep is not None:
                 extra = [a for a in extra if keep(a)]
-            d = self.dense[i]
-            if d is None:
-                out.append(f + extra if extra else f)
-            else:
-                item = dict.fromkeys(f, 1.0)
-                item.update(d)
-                if extra:
-                    item.update(dict.fromkeys(extra, 1.0))
+            if not extra:
                 out.append(item)
+            elif isinstance(item, dict):
+                item = item.copy()
+                item.update(dict.fromkeys(extra, 1.0))
+                out.append(item)
+            else:
+                out.append(item + extra)
         return out
 
 
@@ -495,6 +507,12 @@ def doc_features(sents: Sequence[_Sent], labels: Sequence[Sequence[str]],
                 bg.setdefault(k, set()).add(t)
         per.append(d)
         begins.append(bg)
+    # where each word occurs (sentence indices, ascending): a sentence's window is read from the
+    # sentences its words occur in, not from every sentence of the window
+    where: dict[str, list[int]] = {}
+    for sj, d in enumerate(per):
+        for k in d:
+            where.setdefault(k, []).append(sj)
     out: list[list[list[str]]] = []
     for si in range(n):
         lo, hi = max(0, si - window), min(n, si + window + 1)
@@ -503,15 +521,18 @@ def doc_features(sents: Sequence[_Sent], labels: Sequence[Sequence[str]],
         wanted = {k for k in keys if k is not None}
         agg: dict[str, dict[str, int]] = {k: {} for k in wanted}
         bag: dict[str, set[str]] = {k: set() for k in wanted}
-        for sj in range(lo, hi):
-            pj, bj = per[sj], begins[sj]
-            for k in wanted:
-                c = pj.get(k)
-                if c:
-                    a = agg[k]
-                    for t, v in c.items():
-                        a[t] = a.get(t, 0) + v
-                b = bj.get(k)
+        for k in wanted:
+            occ = where.get(k)
+            if not occ:
+                continue
+            a = agg[k]
+            for x in range(bisect_left(occ, lo), len(occ)):
+                sj = occ[x]
+                if sj >= hi:
+                    break
+                for t, v in per[sj][k].items():
+                    a[t] = a.get(t, 0) + v
+                b = begins[sj].get(k)
                 if b:
                     bag[k] |= b
         maj: list[str | None] = []
@@ -578,21 +599,27 @@ def propagate(sents: Sequence[_Sent], labels: Sequence[Sequence[str]], window: i
         if not d:
             continue
         maxl = max(len(k) for k in d)
+        firsts = {k[0] for k in d}
         p, ks = out[si], keys[si]
         i = 0
         while i < len(p):
             if p[i] != "O":
                 i += 1
                 continue
+            # the readings of the token a match may start with: itself, or behind a proclitic
+            reads = [ks[i]] + [b for pre, b in bases(ks[i])[1:] if pre in _PROP_CLITICS]
+            if not any(r in firsts for r in reads):
+                i += 1
+                continue
             step = 1
             for L in range(min(maxl, len(p) - i), 0, -1):
                 if any(x != "O" for x in p[i:i + L]):
                     continue
-                seg = tuple(ks[i:i + L])
-                cands = [seg] + [(b,) + seg[1:] for pre, b in bases(seg[0])[1:] if pre in _PROP_CLITICS]
+                rest = tuple(ks[i + 1:i + L])
                 hit = None
-                for c in cands:
-                    if c in d and (L > 1 or len(c[0]) >= 3):
+                for r in reads:
+                    c = (r,) + rest
+                    if c in d and (L > 1 or len(r) >= 3):
                         hit = d[c]
                         break
                 if hit is not None:
@@ -858,21 +885,26 @@ def crf_mentions(text: str, tagger: CrfTagger | None = None, misc: bool = False)
 def read_conll(path: str | Path) -> list[tuple[str, str]]:
     """``(token, tag)`` pairs of a token-per-line ``token TAG`` file (blank lines are skipped).
 
-    The tag is the last space-separated field; the token is everything before it (ANERcorp has a
-    few tokens that are empty or contain a space).
+    The tag is the last whitespace-separated field (space or tab); the token is everything before
+    it (ANERcorp has a few tokens that are empty or contain a space). A byte-order mark, CRLF line
+    ends and trailing whitespace are tolerated.
     """
     pairs: list[tuple[str, str]] = []
-    with open(path, encoding="utf-8") as f:
+    with open(path, encoding="utf-8-sig") as f:
         for line in f:
-            line = line.rstrip("\r\n")
+            line = line.rstrip()
             if not line.strip():
                 continue
-            tok, sep, tag = line.rpartition(" ")
-            if not sep:
+            m = _CONLL_LINE.match(line)
+            if m is None:
                 tok, tag = line, "O"
-            tag = tag.strip() or "O"
+            else:
+                tok, tag = m.group(1), m.group(2)
             pairs.append((tok.strip(), tag))
     return pairs
+
+
+_CONLL_LINE = re.compile(r"^(.*?)[ \t]+(\S+)$")
 
 
 def split_sentences(pairs: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:
