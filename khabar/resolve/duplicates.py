@@ -16,6 +16,7 @@ for corroboration they count as one source.
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -99,17 +100,16 @@ class _BandIndex:
     hit), and with the candidates returned in the order they were indexed, which makes results
     independent of string hashing. About a third of the memory of datasketch's index."""
 
-    def __init__(self, sketches: dict[str, LeanMinHash]) -> None:
-        self.bands = _bands()
+    def __init__(self, sketches: dict[str, bytes]) -> None:
+        self.bands = [(start * 4, end * 4) for start, end in _bands()]  # byte ranges of the hash values
         self.tables: list[dict[int, str | list[str]]] = [{} for _ in self.bands]
         self.order: dict[str, int] = {}
-        self.sketches = sketches  # name -> sketch, for the band comparison
+        self.sketches = sketches  # name -> hash values (bytes), for the band comparison
 
-    def insert(self, name: str, mh: LeanMinHash) -> None:
-        hv = mh.hashvalues
+    def insert(self, name: str, hv: bytes) -> None:
         self.order[name] = len(self.order)
         for (start, end), table in zip(self.bands, self.tables):
-            k = hash(hv[start:end].tobytes())
+            k = hash(hv[start:end])
             cur = table.get(k)
             if cur is None:
                 table[k] = name  # most buckets hold one paragraph: no list for them
@@ -118,18 +118,28 @@ class _BandIndex:
             else:
                 cur.append(name)
 
-    def query(self, mh: LeanMinHash) -> list[str]:
-        hv = mh.hashvalues
+    def query(self, hv: bytes) -> list[str]:
         found: set[str] = set()
         for (start, end), table in zip(self.bands, self.tables):
-            band = hv[start:end].tobytes()
+            band = hv[start:end]
             cur = table.get(hash(band))
             if cur is None:
                 continue
             for name in (cur,) if isinstance(cur, str) else cur:
-                if name not in found and self.sketches[name].hashvalues[start:end].tobytes() == band:
+                if name not in found and self.sketches[name][start:end] == band:
                     found.add(name)
         return sorted(found, key=self.order.__getitem__)
+
+
+def _values(mh: LeanMinHash | bytes) -> bytes:
+    """A sketch's hash values as bytes, 32 bits each (MinHash values are below 2**32): what the index
+    keeps, about a quarter of a LeanMinHash's memory."""
+    return mh if isinstance(mh, bytes) else mh.hashvalues.astype(np.uint32).tobytes()
+
+
+def _jaccard(a: bytes, b: bytes) -> float:
+    """The Jaccard estimate of two sketches (same permutations): the share of equal hash values."""
+    return float(np.count_nonzero(np.frombuffer(a, dtype=np.uint32) == np.frombuffer(b, dtype=np.uint32))) / NUM_PERM
 
 
 class DuplicateIndex:
@@ -137,7 +147,7 @@ class DuplicateIndex:
 
     def __init__(self) -> None:
         self.docs: dict[str, _Doc] = {}
-        self.sketches: dict[str, LeanMinHash] = {}
+        self.sketches: dict[str, bytes] = {}  # "article#paragraph" -> hash values
         self.lsh = _BandIndex(self.sketches)
         self.pairs: dict[tuple[str, str], DuplicatePair] = {}
 
@@ -149,27 +159,30 @@ class DuplicateIndex:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
+        # (a state saved by an older version holds LeanMinHash objects)
+        self.sketches = {name: _values(mh) for name, mh in self.sketches.items()}
         self.lsh = _BandIndex(self.sketches)
-        for name, mh in self.sketches.items():
-            self.lsh.insert(name, mh)
+        for name, hv in self.sketches.items():
+            self.lsh.insert(name, hv)
 
     def add(self, article_id: str, outlet: str | None, sketches: list[ParagraphSketch]) -> list[DuplicatePair]:
         """Index one article; returns the new pairs it forms with earlier ones."""
         doc = _Doc(article_id, outlet, sum(p.words for p in sketches), {p.index: p.words for p in sketches})
         shared: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
-        for p in sketches:
-            for other in self.lsh.query(p.minhash):
+        values = [_values(p.minhash) for p in sketches]
+        for p, hv in zip(sketches, values, strict=True):
+            for other in self.lsh.query(hv):
                 oid, _, oidx = other.rpartition("#")
                 if oid == article_id:
                     continue
-                j = p.minhash.jaccard(self.sketches[other])
+                j = _jaccard(hv, self.sketches[other])
                 if j >= PARAGRAPH_THRESHOLD:
                     shared[oid].append((int(oidx), p.index, j))
-        for p in sketches:
-            name = f"{article_id}#{p.index}"
+        for p, hv in zip(sketches, values, strict=True):
+            name = sys.intern(f"{article_id}#{p.index}")
             if name not in self.sketches:
-                self.lsh.insert(name, p.minhash)
-                self.sketches[name] = p.minhash
+                self.lsh.insert(name, hv)
+                self.sketches[name] = hv
         self.docs[article_id] = doc
         new = []
         for oid, hits in shared.items():
