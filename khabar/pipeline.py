@@ -153,11 +153,12 @@ def run_into_store(
     engine: str = "local",
     scheduler: str | None = None,
     batch: int = STORE_BATCH,
+    on_finishing: Callable[[], None] | None = None,
 ) -> StoreRun:
     """Analyse every source into ``store`` (a :class:`khabar.store.Store`) as the results come (see
     :func:`store_results`)."""
     results = iter_results(specs, opts, workers=workers, engine=engine, scheduler=scheduler)
-    return store_results(store, results, on_result=on_result, batch=batch)
+    return store_results(store, results, on_result=on_result, batch=batch, on_finishing=on_finishing)
 
 
 def store_results(
@@ -165,11 +166,12 @@ def store_results(
     results: Iterable[ArticleAnalysis | SourceError],
     on_result: Callable[[ArticleAnalysis | SourceError], None] | None = None,
     batch: int = STORE_BATCH,
+    on_finishing: Callable[[], None] | None = None,
 ) -> StoreRun:
     """Write per-article results into ``store`` as they come: articles are committed ``batch`` at a
     time and not kept here, and the cross-article results are written once at the end
-    (``Store.checkpoint``), so memory and time stay linear in the corpus. An interrupted run keeps
-    the batches it committed (see the store's module doc)."""
+    (``Store.checkpoint``; ``on_finishing`` is called before it), so memory and time stay linear in
+    the corpus. An interrupted run keeps the batches it committed (see the store's module doc)."""
     out = StoreRun()
     pending: list[ArticleAnalysis] = []
 
@@ -190,6 +192,8 @@ def store_results(
         if len(pending) >= batch:
             flush()
     flush()
+    if on_finishing:
+        on_finishing()
     store.checkpoint()
     return out
 

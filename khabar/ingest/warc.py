@@ -41,6 +41,7 @@ def iter_warc(
     path: str,
     unique: Callable[[str], str] = lambda doc_id: doc_id,
     max_bytes: int = 10_000_000,
+    open_file: Callable[[str], IO[bytes]] | None = None,
 ) -> Iterator[RawDocument | SourceError]:
     """The HTML pages of a WARC file as documents, lazily (see the module doc). ``unique`` makes a
     document id unique within a run (the same URL crawled twice)."""
@@ -50,7 +51,7 @@ def iter_warc(
         yield SourceError(path, "reading WARC files needs warcio (pip install warcio)")
         return
     try:
-        fh = open(path, "rb")  # noqa: SIM115 - closed below, also when the consumer stops early
+        fh = open_file(path) if open_file is not None else open(path, "rb")  # noqa: SIM115 - closed below
     except OSError as exc:
         yield SourceError(path, exc.strerror or str(exc))
         return

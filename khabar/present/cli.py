@@ -6,7 +6,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -25,6 +25,9 @@ from rich.text import Text
 
 from .. import __version__
 from ..model import ArticleAnalysis, SourceError
+
+if TYPE_CHECKING:
+    from ..ingest.sources import IngestOptions, ReadProgress
 
 app = typer.Typer(
     name="khabar",
@@ -56,31 +59,38 @@ class _Rate(ProgressColumn):
 
     def render(self, task) -> Text:  # noqa: ANN001
         elapsed = task.elapsed or 0.0
-        rate = task.completed / elapsed if elapsed > 0 else 0.0
+        n = task.fields.get("articles", task.completed)
+        rate = n / elapsed if elapsed > 0 else 0.0
         return Text(f"{rate:,.1f} articles/s", style="progress.data.speed")
 
 
 class _Count(ProgressColumn):
-    """``n/total`` when the total is known, else ``n``."""
+    """``n/total`` when the number of documents is known, else ``n`` (articles)."""
 
     def render(self, task) -> Text:  # noqa: ANN001
+        if "articles" in task.fields:  # the bar measures bytes read
+            return Text(f"{int(task.fields['articles']):,} articles", style="progress.download")
         n = int(task.completed)
         return Text(f"{n:,}/{int(task.total):,}" if task.total is not None else f"{n:,}", style="progress.download")
 
 
 class _Reporter:
-    """Reports skipped sources as they happen and shows a live progress bar (articles/s, ETA when
-    the number of documents is known) on a terminal."""
+    """Reports skipped sources as they happen and shows a live progress bar on a terminal:
+    articles, articles/s, elapsed time and an ETA — on the number of documents when it is known in
+    advance (files, folders), else on the bytes of the input files read (``read``: a corpus, a
+    crawl)."""
 
-    def __init__(self, quiet: bool, total: int | None = None) -> None:
+    def __init__(self, quiet: bool, total: int | None = None, read: ReadProgress | None = None) -> None:
         self.quiet = quiet
         self.total = total
+        self.read = read if total is None else None
         self.count = 0
         self.progress: Progress | None = None
         self.task = None
 
     def __call__(self, item: ArticleAnalysis | SourceError) -> None:
         self.count += 1
+        position = self.read.position() if self.read is not None else 0  # (always taken: marks are bounded)
         if isinstance(item, SourceError):
             msg = f"[yellow]skipped[/] {item.source}: {item.reason}"
             if self.progress:
@@ -92,20 +102,35 @@ class _Reporter:
         if self.progress is None:
             self.start()
         if self.progress is not None:
-            self.progress.update(self.task, completed=self.count)
+            if self.read is not None:
+                self.progress.update(self.task, completed=position, articles=self.count)
+            else:
+                self.progress.update(self.task, completed=self.count)
 
     def start(self) -> None:
         if self.quiet or not err.is_terminal or self.progress is not None:
             return
-        columns = [SpinnerColumn(), TextColumn("analysing")]
-        if self.total is not None:
+        bar = self.total is not None or self.read is not None
+        columns = [SpinnerColumn(), TextColumn("{task.description}")]
+        if bar:
             columns += [BarColumn(), TaskProgressColumn()]
         columns += [_Count(), _Rate(), TimeElapsedColumn()]
-        if self.total is not None:
+        if bar:
             columns += [TextColumn("ETA"), TimeRemainingColumn()]
         self.progress = Progress(*columns, console=err, transient=True, refresh_per_second=4)
         self.progress.start()
-        self.task = self.progress.add_task("articles", total=self.total, completed=self.count)
+        if self.read is not None:
+            self.task = self.progress.add_task("analysing", total=self.read.total, completed=self.read.done,
+                                               articles=self.count)
+        else:
+            self.task = self.progress.add_task("analysing", total=self.total, completed=self.count)
+
+    def finishing(self) -> None:
+        """The documents are done; the cross-article results are being written."""
+        if self.progress is not None:
+            self.progress.update(self.task, description="cross-article results")
+        elif not self.quiet and self.count >= 1000:
+            err.print(f"{self.count:,} articles analysed; writing the cross-article results")
 
     def close(self) -> None:
         if self.progress is not None:
@@ -143,6 +168,20 @@ class _Stats:
             self.undated += 1
         self.wires.update(a.wire)
         self.warnings.update(w.code for w in a.warnings)
+
+
+def _read_progress(opts: IngestOptions, sources: list[str], total: int | None) -> ReadProgress | None:
+    """When the number of documents is not known in advance but every source is a local file or
+    folder: count the bytes read (``opts.progress``), for the progress bar's ETA."""
+    from ..ingest.sources import ReadProgress, local_bytes
+
+    if total is not None:
+        return None
+    size = local_bytes(sources)
+    if not size:
+        return None
+    opts.progress = ReadProgress(size)
+    return opts.progress
 
 
 def peak_memory_mb() -> float:
@@ -222,7 +261,7 @@ def _run_analyze(
     total = count_documents(sources)
     workers = _engine_options(workers, engine, scheduler, total)
     stats = _Stats()
-    reporter = _Reporter(quiet, total)
+    reporter = _Reporter(quiet, total, _read_progress(opts, sources, total))
 
     def on_result(item: ArticleAnalysis | SourceError) -> None:
         stats(item)
@@ -238,7 +277,7 @@ def _run_analyze(
 
             store = Store(db)
             res = run_into_store(sources, store, opts, on_result=on_result, workers=workers, engine=engine,
-                                 scheduler=scheduler, batch=batch or STORE_BATCH)
+                                 scheduler=scheduler, batch=batch or STORE_BATCH, on_finishing=reporter.finishing)
             counts = store.counts()
             store_line = (f"{res.added} added, {res.duplicates} already stored; {counts['articles']} articles, "
                           f"{counts['stories']} stories, {counts['claims']} claims, {counts['conflicts']} conflicts")
@@ -366,7 +405,7 @@ def ingest(
     total = count_documents(sources)
     workers = _engine_options(workers, engine, scheduler, total)
     stats = _Stats()
-    reporter = _Reporter(quiet, total)
+    reporter = _Reporter(quiet, total, _read_progress(opts, sources, total))
 
     def on_result(item: ArticleAnalysis | SourceError) -> None:
         stats(item)
@@ -376,7 +415,7 @@ def ingest(
     reporter.start()
     try:
         res = run_into_store(sources, store, opts, on_result=on_result, workers=workers, engine=engine,
-                             scheduler=scheduler, batch=max(1, batch))
+                             scheduler=scheduler, batch=max(1, batch), on_finishing=reporter.finishing)
     finally:
         reporter.close()
     seconds = time.perf_counter() - t0
