@@ -35,9 +35,61 @@ class _Restricted(pickle.Unpickler):
         raise pickle.UnpicklingError(f"refusing to load {module}.{name} from the store")
 
 
+class _Compressing:
+    """A write-only file that compresses as it goes: the pickle of a large state is never held
+    uncompressed in memory (only the compressed blob is)."""
+
+    def __init__(self) -> None:
+        self._z = zlib.compressobj(3)
+        self._parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        out = self._z.compress(data)
+        if out:
+            self._parts.append(out)
+        return len(data)
+
+    def getvalue(self) -> bytes:
+        self._parts.append(self._z.flush())
+        blob = b"".join(self._parts)
+        self._parts = [blob]
+        return blob
+
+
+class _Decompressing(io.RawIOBase):
+    """A read-only stream over a compressed blob, decompressed as it is read."""
+
+    def __init__(self, blob: bytes) -> None:
+        super().__init__()
+        self._z = zlib.decompressobj()
+        self._blob = memoryview(blob)
+        self._pos = 0
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            if self._pos >= len(self._blob):
+                self._pending = self._z.flush()
+                if not self._pending:
+                    return 0
+                break
+            chunk = self._blob[self._pos:self._pos + (1 << 18)]
+            self._pos += len(chunk)
+            self._pending = self._z.decompress(chunk)
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+
 def dumps(obj: Any) -> bytes:
-    return zlib.compress(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL), 3)
+    out = _Compressing()
+    pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
+    return out.getvalue()
 
 
 def loads(blob: bytes) -> Any:
-    return _Restricted(io.BytesIO(zlib.decompress(blob))).load()
+    return _Restricted(io.BufferedReader(_Decompressing(blob), buffer_size=1 << 16)).load()
