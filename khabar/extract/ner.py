@@ -367,7 +367,7 @@ def _assemble(n: int, own: Callable[[int], list[str]], nb: Callable[[int, int], 
     return out
 
 
-TYPE_CACHE = 40_000  # word types whose tagging-time features a process keeps (then starts afresh)
+TYPE_CACHE = 20_000  # word types whose tagging-time features a process keeps (then starts afresh; ~4 KB each)
 
 
 class _Fast:
