@@ -182,13 +182,17 @@ def publication_order(feats: Features) -> list[int]:
     return sorted(range(len(feats)), key=lambda i: (feats.published[i] or "9999", feats.ids[i]))
 
 
-def cluster(feats: Features, params=None, order: list[int] | None = None):
-    """Run the incremental clusterer over the cached features; returns it."""
+def cluster(feats: Features, params=None, order: list[int] | None = None, prime: bool = True):
+    """Run the incremental clusterer over the cached features; returns it. ``prime``: count the whole
+    batch in the run's background first, as the engine does (``StoryClusterer.prime``)."""
     from khabar.resolve.stories import ARTICLE_ENTITIES, StoryClusterer
 
     sc = StoryClusterer(params=params)
     use_terms = bool(sc.params.lex_weight and feats.terms)
-    for i in order if order is not None else publication_order(feats):
+    order = order if order is not None else publication_order(feats)
+    if prime:
+        sc.prime(feats.vectors[i] for i in order)
+    for i in order:
         ents = [k for k, _ in feats.entities[i][:ARTICLE_ENTITIES]]
         terms = feats.terms[i] if use_terms else None
         sc.add(feats.ids[i], feats.vectors[i], feats.published[i], ents, feats.titles[i], terms=terms)
@@ -288,7 +292,8 @@ GRID = {
 }
 
 
-def grid_search(feats: Features, gold: list[Pair], base, grid: dict[str, list], key: str = "tune") -> list:
+def grid_search(feats: Features, gold: list[Pair], base, grid: dict[str, list], key: str = "tune",
+                prime: bool = True) -> list:
     import itertools as it
 
     names = list(grid)
@@ -297,7 +302,7 @@ def grid_search(feats: Features, gold: list[Pair], base, grid: dict[str, list], 
     for values in it.product(*(grid[n] for n in names)):
         params = base.with_(**dict(zip(names, values)))
         t = time.perf_counter()
-        sc = cluster(feats, params, order)
+        sc = cluster(feats, params, order, prime=prime)
         el = time.perf_counter() - t
         s = scores(sc.by_article, gold)
         results.append((s[key]["f1"], dict(zip(names, values)), s, len(sc.stories)))
@@ -317,6 +322,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--params", help="clusterer parameters, e.g. threshold=0.55,entity_weight=0.3")
     ap.add_argument("--grid", action="store_true", help="P/R/F1 over a grid of parameter values")
     ap.add_argument("--grid-spec", help="the grid, e.g. 'threshold=0.5:0.55:0.6;gap_penalty=0.1:0.2'")
+    ap.add_argument("--no-prime", action="store_true",
+                    help="background from the articles placed so far, not the whole batch (as the store)")
     args = ap.parse_args(argv)
 
     if not args.data.exists():
@@ -345,14 +352,14 @@ def main(argv: list[str] | None = None) -> int:
             for part in args.grid_spec.split(";"):
                 name, vals = part.split("=", 1)
                 grid[name.strip()] = vals.split(":")
-        res = grid_search(feats, gold, base, grid)
+        res = grid_search(feats, gold, base, grid, prime=not args.no_prime)
         print("\nbest on the tuning half:")
         for f1, vals, s, n in res[:5]:
             print(f"  {vals}  stories {n}  {fmt_scores(s)}")
         return 0
 
     t = time.perf_counter()
-    sc = cluster(feats, base)
+    sc = cluster(feats, base, prime=not args.no_prime)
     t_cluster = time.perf_counter() - t
     dist = size_distribution(sc)
     print(f"clustering: {t_cluster:.1f} s ({len(feats) / t_cluster:.0f} articles/s); peak RSS now "

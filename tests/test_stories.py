@@ -24,7 +24,7 @@ DIM = 16
 # Fixed parameters, so the cases test the mechanism and not the tuned defaults.
 P = StoryParams(threshold=0.6, gap_grace_days=7, gap_penalty=0.1, max_gap_days=120, entity_weight=0.2,
                 entity_idf=False, size_penalty=0.0, half_life_days=0.0, merge_threshold=0.0, lex_weight=0.0,
-                focus_weight=0.0)
+                focus_weight=0.0, thread_weight=0.0, thread_min_shared=2)
 
 
 def unit(*weights: float) -> np.ndarray:
@@ -283,3 +283,147 @@ def test_real_encoder_short_arabic_texts():
     s2 = sc.add("q2", v[1], "2023-02-06", ["تركيا", "سوريا"], texts[1])
     s3 = sc.add("f1", v[2], "2023-02-06", ["ريال مدريد", "برشلونه"], texts[2])
     assert s1 == s2 != s3
+
+
+# ------------------------------------------------------------------ threads and the batch background
+# A made-up thread: talks between two fictional parties (a mediator, a negotiator and a venue, all
+# specific to it) covered again two months later, against stories that share only a country.
+TALKS = ["وسيط الشمال", "منصور الحديدي", "قصر الضيافه", "مصر"]
+T2 = dict(published="2021-05-03", first="2021-03-01")  # 63 days after: the gap adds 0.1 * 56 / 30 = 0.19
+
+
+def test_a_thread_of_specific_entities_carries_over_a_long_gap():
+    # cosine 0.55 plus an entity bonus of 0.2 * 3/4: 0.70, under 0.6 + 0.19 without the thread; the
+    # shared entities (3 of 4) take 0.75 of the gap penalty away: 0.6 + 0.05
+    later = with_cos(SUMMIT, 0.55)
+    ents = ["وسيط الشمال", "منصور الحديدي", "قصر الضيافه", "غزه"]
+    for weight, joins in ((0.0, False), (1.0, True)):
+        sc = StoryClusterer(params=P.with_(thread_weight=weight))
+        sc.add("t1", SUMMIT, T2["first"], TALKS, "محادثات في قصر الضيافة")
+        sid = sc.add("t2", later, T2["published"], ents, "جولة جديدة من المحادثات")
+        assert (sid == sc.by_article["t1"]) is joins
+    # beyond max_gap_days (120 here) no thread carries it
+    sc = StoryClusterer(params=P.with_(thread_weight=1.0))
+    sc.add("t1", SUMMIT, T2["first"], TALKS, "")
+    assert sc.add("t2", SUMMIT, "2021-07-15", TALKS, "") != sc.by_article["t1"]
+    # the same article within the grace period joins either way: the thread only acts on the gap
+    sc = StoryClusterer(params=P)
+    sc.add("t1", SUMMIT, T2["first"], TALKS, "")
+    assert sc.add("t2", later, "2021-03-05", ents, "") == sc.by_article["t1"]
+
+
+def test_a_shared_country_is_not_a_thread():
+    # cosine 0.62 and one shared entity (the country): it would join within the grace period
+    # (0.62 + 0.2 * 1/4 >= 0.6), not two months later, thread or no thread
+    p = P.with_(thread_weight=1.0)
+    near = with_cos(SUMMIT, 0.62)
+    other = ["مصر", "نادي الزمالك", "ستاد القاهره", "كاس الكونفدراليه"]
+    sc = StoryClusterer(params=p)
+    sc.add("t1", SUMMIT, T2["first"], TALKS, "")
+    assert sc.add("x", near, "2021-03-04", other, "") == sc.by_article["t1"]
+    sc = StoryClusterer(params=p)
+    sc.add("t1", SUMMIT, T2["first"], TALKS, "")
+    assert sc.add("x", near, T2["published"], other, "") != sc.by_article["t1"]
+    # similar wording alone does not carry over the gap either (no entities at all)
+    sc = StoryClusterer(params=p)
+    sc.add("t1", SUMMIT, T2["first"], TALKS, "")
+    assert sc.add("y", with_cos(SUMMIT, 0.7), T2["published"], [], "") != sc.by_article["t1"]
+
+
+def test_entities_every_story_names_make_a_weak_thread():
+    # with idf weights, sharing two entities that every story names is a thin thread; sharing two
+    # specific ones a strong one
+    p = P.with_(thread_weight=1.0, entity_idf=True, entity_weight=0.3)
+    common = ["مصر", "الولايات المتحده"]
+    sc = StoryClusterer(params=p)
+    for i in range(10):  # ten other stories, each naming the two common entities and one of its own
+        v = np.zeros(DIM, dtype=np.float32)
+        v[4 + i] = 1.0
+        sc.add(f"o{i}", v, "2021-03-01", common + [f"شركه {i}"], "")
+    sc.add("t1", SUMMIT, T2["first"], ["وسيط الشمال", "منصور الحديدي"] + common, "")
+    story = sc.stories[-1]
+    weak = {"مصر", "الولايات المتحده", "ميناء الجنوب", "سفينه الشحن"}
+    strong = {"وسيط الشمال", "منصور الحديدي", "ميناء الجنوب", "سفينه الشحن"}
+    assert 0 < sc.thread(weak, story) < 0.3 < 0.7 < sc.thread(strong, story)
+    assert sc.thread({"مصر", "ميناء الجنوب"}, story) == 0.0  # one shared entity: no thread
+    v = with_cos(SUMMIT, 0.5, axis=15)
+    need = 0.6 + 0.1 * 56 / 30  # the full gap penalty
+    assert sc.best_story(v, T2["published"], sorted(weak))[0] is not story
+    best, margin = sc.best_story(v, T2["published"], sorted(strong))
+    assert best is story and 0.5 + 0.3 * sc.overlap(strong, story) < need  # joined through the thread
+
+
+def test_a_batch_is_judged_against_its_whole_background():
+    # a pile of five articles about one event (mean cosine 0.45); the first two are at only 0.3 from
+    # each other. Placed against the background of the articles seen so far (0.3 for the second),
+    # the second starts a story of its own; primed with the whole batch, it joins the first.
+    rng = np.random.default_rng(5)
+    core = unit(1, 1, 0, 0)
+    pile = [with_cos(core, 0.77, axis=6), with_cos(core, 0.77, axis=7)]
+    pile[1] = pile[1] - (float(pile[0] @ pile[1]) - 0.3) * pile[0]
+    pile[1] /= np.linalg.norm(pile[1])
+    for axis in (8, 9, 10):
+        v = core + 0.45 * rng.normal(size=DIM).astype(np.float32) * (np.arange(DIM) == axis)
+        pile.append((v / np.linalg.norm(v)).astype(np.float32))
+    p = P.with_(focus_weight=1.0, focus_ref=0.12)
+    plain, primed = StoryClusterer(params=p), StoryClusterer(params=p)
+    primed.prime(pile)
+    assert primed.background() == pytest.approx(plain_background(pile))
+    assert primed.background() > 0.4
+    for sc in (plain, primed):
+        for i, v in enumerate(pile):
+            sc.add(f"p{i}", v, "2023-02-07", [], "")
+    assert plain.by_article["p0"] != plain.by_article["p1"]
+    assert len(primed.stories) == 1
+    # each article is counted once: after the adds both hold the same background
+    assert primed._vn == plain._vn == len(pile) and primed._primed == 0
+    assert primed.background() == pytest.approx(plain.background())
+
+
+def plain_background(vectors) -> float:
+    m = np.array(vectors, dtype=np.float64)
+    g = m @ m.T
+    n = len(m)
+    return float((g.sum() - n) / (n * (n - 1)))
+
+
+def test_the_engine_primes_only_articles_it_has_not_seen():
+    from khabar.compare.engine import CrossArticle
+    from khabar.model import Article, ArticleAnalysis
+
+    def analysis(i: int, v: np.ndarray) -> ArticleAnalysis:
+        art = Article(id=f"a{i}", source="test", text="نص", title=f"عنوان {i}", published="2021-03-01")
+        return ArticleAnalysis(article=art, embedding=v)
+
+    eng = CrossArticle()
+    batch = [analysis(0, SUMMIT), analysis(1, with_cos(SUMMIT, 0.9)), analysis(0, SUMMIT)]  # one id twice
+    eng.add(batch)
+    assert eng.stories._vn == 2 and eng.stories._primed == 0
+    eng.add(batch + [analysis(2, QUAKE)])  # the two it holds are skipped
+    assert eng.stories._vn == 3 and eng.stories._primed == 0
+    assert len(eng.stories.by_article) == 3
+    # the store's engine does not prime: how an ingest is chunked does not change the stories
+    chunked, single = CrossArticle(whole_batches=False), CrossArticle(whole_batches=False)
+    stream = [analysis(i, with_cos(SUMMIT, 0.3 + 0.05 * i, axis=6 + i)) for i in range(6)]
+    chunked.add(stream[:4])
+    assert chunked.stories._primed == 0 and chunked.stories._vn == 4
+    chunked.add(stream[4:])
+    for a in stream:
+        single.add([a])
+    assert chunked.stories.by_article == single.stories.by_article
+
+
+def test_state_pickled_before_threads_and_priming_loads():
+    sc = StoryClusterer(params=P)
+    sc.add("a1", SUMMIT, "2018-06-12", ["سنغافوره"], "")
+    # as an earlier version pickled it: no priming counter, parameters without the thread fields
+    old_params = StoryParams.__new__(StoryParams)
+    old_params.__dict__.update({k: v for k, v in vars(P).items() if not k.startswith("thread_")})
+    state = sc.__getstate__()
+    del state["_primed"]
+    state["params"] = old_params
+    old = pickle.loads(pickle.dumps(state))
+    back = StoryClusterer.__new__(StoryClusterer)
+    back.__setstate__(old)
+    assert back._primed == 0 and back.params.thread_weight == StoryParams().thread_weight
+    assert back.add("a2", with_cos(SUMMIT, 0.9), "2018-06-13", ["سنغافوره"], "") == sc.by_article["a1"]

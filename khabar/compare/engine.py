@@ -39,9 +39,19 @@ def publication_order(analyses: list[ArticleAnalysis]) -> list[ArticleAnalysis]:
 
 
 class CrossArticle:
-    """Incremental cross-article state (see the module doc)."""
+    """Incremental cross-article state (see the module doc).
 
-    def __init__(self) -> None:
+    ``whole_batches``: each ``add`` is a whole run (``khabar analyze`` adds all its articles at
+    once), so its stories are judged against the background of all of it
+    (``StoryClusterer.prime``). The store passes False: its batches are transaction-sized chunks of
+    a longer stream, and how an ingest is chunked must not change the stories (each article is then
+    judged against the background of the articles before it).
+    """
+
+    whole_batches = False  # engines pickled before the attribute existed are the store's
+
+    def __init__(self, whole_batches: bool = True) -> None:
+        self.whole_batches = whole_batches
         self.resolver = EntityResolver()
         self.surnames = SurnameIndex()
         self.stories = StoryClusterer()
@@ -56,10 +66,14 @@ class CrossArticle:
 
     def add(self, analyses: list[ArticleAnalysis]) -> None:
         """Add articles (in the given order); each needs its embedding and sketches computed."""
+        fresh: dict[str, ArticleAnalysis] = {}
         for a in analyses:
+            if a.article.id not in self.meta:
+                fresh.setdefault(a.article.id, a)
+        if self.whole_batches:
+            self.stories.prime(a.embedding for a in fresh.values())
+        for a in fresh.values():
             art = a.article
-            if art.id in self.meta:
-                continue
             self.surnames.learn(a.mentions)
             mentions = list(a.mentions) + self.surnames.scan(art.id, art.text, a.mentions)
             self.resolver.add(mentions)

@@ -7,9 +7,10 @@ similar to when
     score = cosine(article, centroid) + entity_weight * overlap(article entities, story entities)
 
 clears a threshold that rises with the time between the article and the story (an article a day
-after the story's last one needs less to join than one three months later); otherwise it starts a
-new story. Memory grows with the number of stories, not of articles (the article ids aside), and
-new articles join existing stories without recomputing them.
+after the story's last one needs less to join than one three months later, unless it continues the
+story's thread, see below); otherwise it starts a new story. Memory grows with the number of
+stories, not of articles (the article ids aside), and new articles join existing stories without
+recomputing them.
 
 * Entity overlap is weighted: an entity that many stories name (a country in every Gulf story, the
   American president) says little about which story an article belongs to, so each entity counts
@@ -17,7 +18,14 @@ new articles join existing stories without recomputing them.
   stories the clusterer holds (a bounded table: stories remember only their heaviest entities).
 * The threshold is relative to the run's background: in a pile of articles about one story every
   article is more alike than in a general news stream (mean cosine ~0.4 against ~0.12), so the
-  threshold drops by the excess (``focus_weight``).
+  threshold drops by the excess (``focus_weight``). A batch run is judged against its whole
+  background (:meth:`StoryClusterer.prime`, which the cross-article engine calls for a batch run),
+  not only that of the articles placed before.
+* A developing story carries over time through its entities: the time-gap part of the threshold
+  shrinks by ``thread_weight`` times the article's (weighted) entity overlap with the story when
+  they share at least ``thread_min_shared`` entities. An article naming the story's specific people
+  and places two months on continues it; one that is only worded alike, or shares only a country
+  every story names, is judged with the full gap penalty.
 * Optional, off by default (measured, see docs/stories.md): word overlap of the articles' openings
   (``lex_weight``, for articles given ``terms``), a penalty on joining big stories
   (``size_penalty``), recency-weighted centroids (``half_life_days``) and merging stories whose
@@ -60,6 +68,8 @@ FOCUS_REF = 0.12  # mean cosine of two articles of a general news stream (ANT 20
 FOCUS_WEIGHT = 1.0  # the threshold drops by this times the run's mean cosine above FOCUS_REF
 MERGE_THRESHOLD = 0.0  # merge two stories whose centroids (+ entity bonus) clear this (0: never)
 HALF_LIFE_DAYS = 0.0  # an article's weight in its story's centroid halves every this many days (0: never)
+THREAD_WEIGHT = 1.0  # the gap penalty shrinks by this times the entity overlap (a thread carries over time)
+THREAD_MIN_SHARED = 2  # entities an article must share with a story for its thread to count
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,8 @@ class StoryParams:
     lex_threshold: float = LEX_THRESHOLD
     focus_ref: float = FOCUS_REF
     focus_weight: float = FOCUS_WEIGHT
+    thread_weight: float = THREAD_WEIGHT
+    thread_min_shared: int = THREAD_MIN_SHARED
 
     def with_(self, **changes) -> StoryParams:
         """A copy with some values changed (names as in the dataclass, values converted)."""
@@ -206,6 +218,7 @@ class StoryClusterer:
         self._lex_n = 0  # articles given terms so far
         self._vsum: np.ndarray | None = None  # sum of all articles' embeddings (the run's background)
         self._vn = 0
+        self._primed = 0  # articles counted in the background by ``prime`` and not yet added
         self._reset_index(0)
 
     @property
@@ -282,6 +295,7 @@ class StoryClusterer:
         self.__dict__.setdefault("_lex_n", 0)
         self.__dict__.setdefault("_vsum", None)
         self.__dict__.setdefault("_vn", 0)
+        self.__dict__.setdefault("_primed", 0)
         dim = self.stories[0].vector_sum.shape[0] if self.stories else 0
         self._reset_index(dim)
         while self._cent.shape[0] < len(self.stories):
@@ -370,9 +384,10 @@ class StoryClusterer:
     def score(self, story: Story, vec: np.ndarray, entities: set[str]) -> float:
         return float(story.centroid @ vec) + self.params.entity_weight * self.overlap(entities, story)
 
-    def _needs(self, first: int, last: int, threshold: float | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Threshold per story for something dated ``first..last`` (ordinals, -1: undated), and
-        which stories are in reach."""
+    def _needs(self, first: int, last: int,
+               threshold: float | np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For something dated ``first..last`` (ordinals, -1: undated), per story: the threshold
+        without the time gap's part, that part (the gap penalty) and whether the story is in reach."""
         p = self.params
         n = len(self.stories)
         if first < 0:
@@ -380,24 +395,40 @@ class StoryClusterer:
         else:
             sf, sl = self._first[:n], self._last[:n]
             gaps = np.where(sf < 0, 0, np.maximum(0, np.maximum(sf - last, first - sl)))
-        need = threshold + p.gap_penalty * np.maximum(0, gaps - p.gap_grace_days) / 30.0
+        need = np.broadcast_to(np.asarray(threshold, dtype=np.float64), (n,))
         if p.size_penalty:
             need = need + p.size_penalty * np.log2(np.maximum(1, self._size[:n]))
-        return need, gaps <= p.max_gap_days
+        return need, p.gap_penalty * np.maximum(0, gaps - p.gap_grace_days) / 30.0, gaps <= p.max_gap_days
 
-    def _best(self, sims: np.ndarray, need: np.ndarray, reach: np.ndarray, ents, skip: int = -1) -> tuple[Story | None, float]:
+    def thread(self, ents: set[str] | frozenset[str], story: Story, overlap: float | None = None) -> float:
+        """How strongly the article continues the story's thread: its entity overlap with the story,
+        counted only when they share at least ``thread_min_shared`` entities (one shared country
+        is not a thread)."""
+        if not self.params.thread_weight or len(ents & story.top) < self.params.thread_min_shared:
+            return 0.0
+        return self.overlap(ents, story) if overlap is None else overlap
+
+    def _best(self, sims: np.ndarray, need: np.ndarray, gap: np.ndarray, reach: np.ndarray, ents,
+              skip: int = -1) -> tuple[Story | None, float]:
+        """The story with the highest margin ``score - (need + gap * (1 - thread_weight * thread))``
+        among those that clear it (``None``: none does)."""
         p = self.params
         bonus = p.entity_weight if ents else 0.0
-        ok = reach & (sims + bonus >= need)
+        carry = p.thread_weight if ents else 0.0
+        low = need + gap * (1.0 - carry)  # the threshold if the thread were as strong as it can be
+        ok = reach & (sims + bonus >= low)
         if skip >= 0:
             ok[skip] = False
         cand = np.flatnonzero(ok)
         best, best_margin = None, -1.0
-        for i in cand[np.argsort(-(sims[cand] - need[cand]), kind="stable")]:
-            if float(sims[i]) + bonus - float(need[i]) <= best_margin:
-                break  # sorted by cosine margin: no later story can do better
+        for i in cand[np.argsort(-(sims[cand] - low[cand]), kind="stable")]:
+            if float(sims[i]) + bonus - float(low[i]) <= best_margin:
+                break  # sorted by the most a story could clear: no later one can do better
             story = self.stories[i]
-            margin = float(sims[i]) + p.entity_weight * self.overlap(ents, story) - float(need[i])
+            ov = self.overlap(ents, story)
+            t = self.thread(ents, story, ov) if gap[i] else 0.0
+            penalty = float(gap[i]) * (1.0 - p.thread_weight * t)
+            margin = float(sims[i]) + p.entity_weight * ov - float(need[i]) - penalty
             if margin >= 0 and margin > best_margin:
                 best, best_margin = story, margin
         return best, best_margin
@@ -414,8 +445,10 @@ class StoryClusterer:
             lex = self.lex_vector(terms)
         vec = np.asarray(vec, dtype=np.float32)
         sims, mixed = self.similarities(vec, lex)
-        need, reach = self._needs(o, o, self._thresholds(self.params.threshold, mixed, vec))
-        return self._best(sims, need, reach, set(entities[: self.params.article_entities]))
+        counted = self._primed > 0  # the article is already in the background (see ``prime``)
+        threshold = self._thresholds(self.params.threshold, mixed, None if counted else vec)
+        need, gap, reach = self._needs(o, o, threshold)
+        return self._best(sims, need, gap, reach, set(entities[: self.params.article_entities]))
 
     # ---------------------------------------------------------------- adding and merging
 
@@ -459,11 +492,26 @@ class StoryClusterer:
         best.titles = sorted(best.titles, reverse=True)[:5]
         best.updated = self._tick
         self.by_article[article_id] = best.id
-        self._vsum = vec.astype(np.float64) if self._vsum is None else self._vsum + vec
-        self._vn += 1
+        if self._primed:
+            self._primed -= 1
+        else:
+            self._count(vec)
         if p.merge_threshold:
             best = self._merge_from(best)
         return best.id
+
+    def _count(self, vec: np.ndarray) -> None:
+        self._vsum = vec.astype(np.float64) if self._vsum is None else self._vsum + vec
+        self._vn += 1
+
+    def prime(self, vectors) -> None:
+        """Count in the run's background the articles about to be added (the next ``add`` calls,
+        one per vector), before placing any: a batch is judged against the background of the whole
+        batch rather than of the articles placed so far, so that the first articles of a pile are not
+        placed against an estimate made from two or three of them."""
+        for vec in vectors:
+            self._count(np.asarray(vec, dtype=np.float32))
+            self._primed += 1
 
     def _merge_from(self, story: Story) -> Story:
         """Merge ``story`` with the stories it now clears ``merge_threshold`` with, one at a time."""
@@ -474,9 +522,9 @@ class StoryClusterer:
                 break
             lex = self._lcent[story.row] if self._haslex[story.row] else None
             sims, mixed = self.similarities(self._cent[story.row], lex)
-            need, reach = self._needs(int(self._first[story.row]), int(self._last[story.row]),
-                                      self._thresholds(p.merge_threshold, mixed))
-            other, _ = self._best(sims, need, reach, story.top, skip=story.row)
+            need, gap, reach = self._needs(int(self._first[story.row]), int(self._last[story.row]),
+                                           self._thresholds(p.merge_threshold, mixed))
+            other, _ = self._best(sims, need, gap, reach, story.top, skip=story.row)
             if other is None:
                 break
             keep, gone = (story, other) if len(story.articles) >= len(other.articles) else (other, story)

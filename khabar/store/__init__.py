@@ -115,7 +115,7 @@ class Store:
             return self._cache
         self._unsaved = 0  # a saved state (the articles it lacks are caught up by the caller)
         if row is None:
-            return 0, CrossArticle()
+            return 0, CrossArticle(whole_batches=False)  # chunking must not change the stories
         return row[0], loads(row[1])
 
     def add(self, analyses: list[ArticleAnalysis], materialise: bool = True) -> dict[str, list[str]]:
