@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -170,6 +171,24 @@ class _Stats:
         self.warnings.update(w.code for w in a.warnings)
 
 
+def _watch(opts: IngestOptions, sources: list[str], workers: int | None, engine: str, scheduler: str | None,
+           quiet: bool) -> tuple[int, _Stats, _Reporter, Callable[[ArticleAnalysis | SourceError], None]]:
+    """What a run over ``sources`` reports as it goes: the worker count, the summary's statistics,
+    the progress reporter, and the callback feeding both."""
+    from ..ingest.sources import count_documents
+
+    total = count_documents(sources)
+    workers = _engine_options(workers, engine, scheduler, total)
+    stats = _Stats()
+    reporter = _Reporter(quiet, total, _read_progress(opts, sources, total))
+
+    def on_result(item: ArticleAnalysis | SourceError) -> None:
+        stats(item)
+        reporter(item)
+
+    return workers, stats, reporter, on_result
+
+
 def _read_progress(opts: IngestOptions, sources: list[str], total: int | None) -> ReadProgress | None:
     """When the number of documents is not known in advance but every source is a local file or
     folder: count the bytes read (``opts.progress``), for the progress bar's ETA."""
@@ -251,22 +270,14 @@ def _run_analyze(
     scheduler: Optional[str] = None,
     batch: int | None = None,
 ) -> int:
-    from ..ingest.sources import IngestOptions, count_documents
+    from ..ingest.sources import IngestOptions
     from ..pipeline import STORE_BATCH, dossier, run, run_into_store
     from .dossier import write_json
 
     opts = IngestOptions(
         allow_private=allow_private, offline=offline, timeout=timeout, max_bytes=max_bytes, fields=_parse_fields(fields)
     )
-    total = count_documents(sources)
-    workers = _engine_options(workers, engine, scheduler, total)
-    stats = _Stats()
-    reporter = _Reporter(quiet, total, _read_progress(opts, sources, total))
-
-    def on_result(item: ArticleAnalysis | SourceError) -> None:
-        stats(item)
-        reporter(item)
-
+    workers, stats, reporter, on_result = _watch(opts, sources, workers, engine, scheduler, quiet)
     store = None
     store_line = None
     t0 = time.perf_counter()
@@ -396,21 +407,13 @@ def ingest(
 ) -> None:
     """Add articles to the store; the same text twice is stored once. Cross-article results update
     (once, at the end: the articles are committed batch by batch)."""
-    from ..ingest.sources import IngestOptions, count_documents
+    from ..ingest.sources import IngestOptions
     from ..pipeline import run_into_store
     from ..store import Store
 
     store = Store(db)
     opts = IngestOptions(allow_private=allow_private, offline=offline, timeout=timeout, fields=_parse_fields(field))
-    total = count_documents(sources)
-    workers = _engine_options(workers, engine, scheduler, total)
-    stats = _Stats()
-    reporter = _Reporter(quiet, total, _read_progress(opts, sources, total))
-
-    def on_result(item: ArticleAnalysis | SourceError) -> None:
-        stats(item)
-        reporter(item)
-
+    workers, stats, reporter, on_result = _watch(opts, sources, workers, engine, scheduler, quiet)
     t0 = time.perf_counter()
     reporter.start()
     try:
