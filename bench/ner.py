@@ -42,7 +42,7 @@ def speed(sents: list[list[tuple[str, str]]], limit: int = 40000, docpass: bool 
     as one document (cold per-type feature cache; ``docpass=False``: first pass only)."""
     tagger = ner.CrfTagger()
     tagger.tag(["تحميل"])  # load the model outside the timing
-    tagger.fast.types.clear()
+    tagger.fast.clear()
     toks = 0
     batch: list[list[str]] = []
     for s in sents:

@@ -59,3 +59,47 @@ def test_same_outlet_is_one_source():
     idx.add("b", "صحيفة الساحل", sketch_paragraphs(_text(WIRE[2:])))
     groups = idx.independence_groups()
     assert groups["a"] == groups["b"]
+
+
+OPINION = [
+    "يرى الكاتب أن أزمة المياه في المنطقة لن تحل بالسدود وحدها وأن ترشيد الزراعة هو الطريق الأقصر إلى الأمن المائي.",
+    "تراجعت ثقة المستهلكين في الأسواق المحلية بعد موجة الغلاء الأخيرة التي طالت الخبز والوقود والدواء في آن واحد.",
+    "يحتاج إصلاح التعليم إلى معلمين يتقاضون أجورا لائقة قبل أن يحتاج إلى مبان جديدة أو مناهج مستوردة من الخارج.",
+    "لم تعد الانتخابات البلدية مجرد استحقاق إداري بل صارت مقياسا لمزاج الشارع تجاه الأحزاب التقليدية كلها.",
+    "تكشف أرقام السياحة هذا الصيف أن الزوار عادوا إلى المدن الساحلية لكن الفنادق الصغيرة ما زالت تعاني من الديون.",
+    "إن الحديث عن الطاقة الشمسية يجب أن يتحول إلى خطط تمويل واضحة للأسر الفقيرة في الأرياف والقرى النائية.",
+    "تبدو العلاقة بين النقابات والحكومة متوترة منذ إقرار قانون التقاعد الجديد الذي رفع سن الخروج من العمل.",
+    "ما زالت المكتبات العامة في أحياء المدينة القديمة مغلقة منذ سنوات رغم الوعود المتكررة بترميمها وإعادة فتحها.",
+]
+DISCLAIMER = "** جميع المقالات المنشورة في هذه الصفحة تعبر عن آراء كتابها ولا تعبر بالضرورة عن رأي الصحيفة."
+
+
+def test_an_outlets_template_paragraph_makes_no_duplicates_and_stays_bounded():
+    """One outlet's disclaimer under every opinion piece: after BOILERPLATE_COPIES articles it is
+    the outlet's template, so no pair stands on it, later copies are not indexed, and real copies
+    (another outlet's wire text; a repost) are still found."""
+    from khabar.resolve.duplicates import BOILERPLATE_COPIES
+
+    idx = DuplicateIndex()
+    for n, body in enumerate(OPINION):
+        idx.add(f"op{n}", "صحيفة الرأي", sketch_paragraphs(_text([body, DISCLAIMER])))
+    assert idx.pairs() == []  # the early pairs, made before the template was known, are judged again
+    copies = [name for name in idx.sketches if name.startswith("op")]
+    assert len(copies) == len(OPINION) + BOILERPLATE_COPIES  # the bodies and the copies that recognise it
+    # a repost of a piece by the same outlet is still a near duplicate, through its body
+    pairs = idx.add("repost", "صحيفة الرأي", sketch_paragraphs(_text([OPINION[3], DISCLAIMER])))
+    assert [(p.a, p.b, p.kind) for p in pairs] == [("op3", "repost", "near_duplicate")]
+    # the template does not join another outlet quoting the same words by chance with every piece
+    assert idx.add("other", "موقع آخر", sketch_paragraphs(_text(WIRE[:2]))) == []
+    groups = idx.independence_groups()
+    assert groups["op0"] == groups["op7"]  # one outlet, one source, as before
+    assert groups["other"] != groups["op0"]
+
+
+def test_a_few_articles_sharing_a_paragraph_are_not_a_template():
+    """Below BOILERPLATE_COPIES, a paragraph an outlet repeats is judged as shared text (two
+    articles of one wire story reusing its background paragraph)."""
+    idx = DuplicateIndex()
+    idx.add("a", "وكالة", sketch_paragraphs(_text(WIRE[:3])))
+    pairs = idx.add("b", "وكالة", sketch_paragraphs(_text(WIRE[1:3] + [OPINION[0]])))
+    assert [(p.a, p.b) for p in pairs] == [("a", "b")] and idx.boiler == set()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+import numpy as np
 import pytest
 
 from khabar.extract import ner
@@ -215,3 +217,78 @@ def test_read_conll_bom_tabs_crlf_trailing_space(tmp_path):
     f = tmp_path / "odd2.txt"
     f.write_bytes("\ufeffقال O\r\nجورج\tB-PERS\r\nبوش I-PERS \r\n . O\n".encode("utf-8"))
     assert ner.read_conll(f) == [("قال", "O"), ("جورج", "B-PERS"), ("بوش", "I-PERS"), (".", "O")]
+
+
+def test_numpy_decoder_gives_crfsuites_labels_on_the_example_corpus():
+    """``tag_document`` sums the model's weights per word type and runs Viterbi in numpy; on every
+    article of the example corpus (both passes, no propagation) its labels must be crfsuite's own
+    on the full string features."""
+    from khabar.ingest.article import build_article
+    from khabar.ingest.sources import IngestOptions, iter_documents
+    from khabar.model import SourceError
+    from khabar.text import tokenize
+
+    tagger = ner.CrfTagger()
+    corpus = Path(__file__).resolve().parent.parent / "examples" / "corpus"
+    tokens = entities = 0
+    for raw in iter_documents([str(corpus)], IngestOptions(offline=True)):
+        if isinstance(raw, SourceError):
+            continue
+        art = build_article(raw)
+        if isinstance(art, SourceError):
+            continue
+        toks = tokenize(art.text)
+        doc = [[toks[i].text for i in idx] for idx in ner._chunks(toks, art.text)]
+        full = tagger.tag_prepared([ner._Sent(s) for s in doc], prop=False)
+        fast = tagger.tag_document(doc, prop=False)
+        assert fast == full, art.id
+        tokens += sum(map(len, doc))
+        entities += sum(t.startswith("B-") for s in fast for t in s)
+    assert tokens > 2000 and entities > 50
+
+
+def test_viterbi_is_the_best_path_and_breaks_ties_like_crfsuite():
+    """Batched Viterbi against brute force over every label sequence, sentences of different
+    lengths decoded together; on an exact tie the lowest label id wins (crfsuite's strict >)."""
+    import itertools
+
+    import numpy as np
+
+    from khabar.extract.crfdecode import viterbi
+
+    rng = np.random.default_rng(7)
+    T = rng.normal(size=(3, 3))
+    sents = [rng.normal(size=(n, 3)) for n in (4, 1, 0, 3, 5)]
+    paths = viterbi(sents, T)
+    for E, path in zip(sents, paths, strict=True):
+        if not len(E):
+            assert len(path) == 0
+            continue
+        def score(ys):
+            return sum(E[t, y] for t, y in enumerate(ys)) + sum(T[a, b] for a, b in zip(ys, ys[1:]))
+        best = max(itertools.product(range(3), repeat=len(E)), key=score)
+        assert tuple(path) == best
+    tie = viterbi([np.zeros((3, 3))], np.zeros((3, 3)))[0]
+    assert tie.tolist() == [0, 0, 0]
+
+
+def test_type_cache_keeps_two_generations(monkeypatch):
+    """A word met again after its generation was retired is taken back with its row (the same
+    scores), and a sentence tags the same before and after the cache turns over."""
+    monkeypatch.setattr(ner, "TYPE_CACHE", 5)
+    tagger = ner.CrfTagger()
+    fast = tagger.fast
+    fast.clear()
+    sent = "قال الرئيس الفرنسي إيمانويل ماكرون في باريس إن بلاده ستدعم أوكرانيا".split()
+    before = tagger.tag_document([sent])
+    _, E1, _ = fast.emissions(sent)
+    for w in "واحد اثنان ثلاثة أربعة خمسة ستة سبعة ثمانية تسعة عشرة".split():
+        fast.emissions([w])
+    assert len(fast.types) <= 5 and len(fast.old) <= 5
+    # a sentence with more word types than a generation holds scores as it did
+    long = sent + "واحد اثنان ثلاثة أربعة خمسة ستة سبعة ثمانية تسعة عشرة".split()
+    assert np.allclose(fast.emissions(long)[1][: len(sent)][:-2], E1[:-2])
+    _, E2, _ = fast.emissions(sent)
+    assert np.allclose(E1, E2)
+    assert tagger.tag_document([sent]) == before
+    fast.clear()

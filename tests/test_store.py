@@ -147,3 +147,31 @@ def test_killed_ingest_resumes_to_the_same_store(tmp_path):
     assert Store(str(killed)).counts()["articles"] <= 10
     subprocess.run([*khabar, "ingest", str(CORPUS), "--offline", "--db", str(killed), "--batch", "1", "-q"], check=True)
     assert _snapshot(Store(str(killed))) == _snapshot(Store(str(clean)))
+
+
+def test_store_engine_reads_events_back_and_writes_them_in_batches(tmp_path, analyses):
+    """The store's engine keeps no events (they are in the articles' rows): the events, claims,
+    timeline and graph it writes are those of an engine that keeps them, given the same articles."""
+    import sqlalchemy as sa
+
+    from khabar.compare.engine import CrossArticle
+    from khabar.store import schema as t
+
+    store = Store(str(tmp_path / "k.db"))
+    store.add(_fresh(analyses))
+    engine = store._cache[1]
+    assert engine.keep_events is False and engine.events == {}
+    with store.engine.connect() as conn:
+        stored = [row[0] for row in conn.execute(sa.select(t.events.c.data))]
+        timeline = [tuple(r) for r in conn.execute(sa.select(t.timeline.c.event, t.timeline.c.story).order_by(t.timeline.c.n))]
+    kept = CrossArticle(whole_batches=False)
+    kept.add(_fresh(analyses))
+    r = kept.results()
+    assert len(r["events"]) > 20
+    assert sorted(stored, key=lambda e: int(e["id"][1:])) == r["events"]
+    story = {e["id"]: e["story"] for e in r["events"]}
+    claim_story = {c["id"]: c["story"] for c in r["claims"]}
+    assert timeline == [(x["event"], claim_story.get(x["claim"]) or story.get(x["event"])) for x in r["timeline"]]
+    assert store.results()["claims"] == r["claims"] and store.results()["graph"] == r["graph"]
+    assert store.results()["events"] == r["events"]
+    store.engine.dispose()

@@ -45,7 +45,7 @@ TYPE_AR = {
 }
 
 
-@dataclass
+@dataclass(slots=True)  # one per event of a whole corpus: no __dict__ each
 class ClaimEvent:
     """What the comparison needs of one event (plain data; built by the pipeline)."""
 

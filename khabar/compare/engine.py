@@ -5,16 +5,20 @@ in publication order; the store adds each ingest's new articles to the state it 
 ``results`` gives the dossier's cross-article arrays at any time. Entities, stories and duplicate
 detection are updated in place (their ids are stable); claims, conflicts, the timeline and the
 graph are rebuilt from the events, which is cheap. What is kept per article is its metadata, its
-mentions and its events — not its text.
+mentions and its events — not its text. An engine made with ``keep_events=False`` (the store's)
+does not keep the events either: ``results`` reads them back from where they are kept
+(``events_of``), and can hand the events' dicts to a ``sink`` in batches instead of returning them,
+so a large store's final results are never all in memory at once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from ..model import Article, ArticleAnalysis, Event, Mention
-from ..resolve.duplicates import DuplicateIndex, DuplicatePair, duplicates_json
+from ..resolve.duplicates import DuplicateIndex, duplicates_json
 from ..resolve.entities import EntityResolver, SurnameIndex, entities_json
 from ..resolve.stories import StoryClusterer, article_entities, stories_json
 from ..text.normalize import key
@@ -49,14 +53,15 @@ class CrossArticle:
     """
 
     whole_batches = False  # engines pickled before the attribute existed are the store's
+    keep_events = True  # (so do those engines' events)
 
-    def __init__(self, whole_batches: bool = True) -> None:
+    def __init__(self, whole_batches: bool = True, keep_events: bool = True) -> None:
         self.whole_batches = whole_batches
+        self.keep_events = keep_events
         self.resolver = EntityResolver()
         self.surnames = SurnameIndex()
         self.stories = StoryClusterer()
         self.dups = DuplicateIndex()
-        self.pairs: list[DuplicatePair] = []
         self.meta: dict[str, ArticleMeta] = {}
         self.events: dict[str, list[Event]] = {}
         self.order: list[str] = []
@@ -79,23 +84,46 @@ class CrossArticle:
             self.resolver.add(mentions)
             keys = [key(m.canonical or m.text) for m in mentions if m.type in STORY_ENTITY_TYPES]
             self.stories.add(art.id, a.embedding, art.published, article_entities(keys), art.title or "")
-            self.pairs += self.dups.add(art.id, art.outlet, a.sketches)
+            self.dups.add(art.id, art.outlet, a.sketches)
             self.meta[art.id] = ArticleMeta(art.id, art.title, art.outlet, art.published, list(art.wire))
-            self.events[art.id] = list(a.events)
+            if self.keep_events:
+                self.events[art.id] = list(a.events)
             self.order.append(art.id)
 
     # ------------------------------------------------------------------------------------ results
-    def results(self) -> dict[str, Any]:
+    def _events(self, events_of: EventSource | None) -> Iterator[tuple[str, list[Event]]]:
+        """Every article's events, in the order the articles were added, numbered ``v1, v2, ...``."""
+        if self.keep_events:
+            source: Iterable[tuple[str, list[Event]]] = ((aid, self.events[aid]) for aid in self.order)
+        elif events_of is None:
+            raise ValueError("this engine does not keep its events: results() needs events_of")
+        else:
+            source = events_of(self.order)
+        n = 0
+        for aid, evs in source:
+            for ev in evs:
+                n += 1
+                ev.id = f"v{n}"
+            yield aid, evs
+
+    def results(self, events_of: EventSource | None = None,
+                sink: Callable[[list[dict[str, Any]]], None] | None = None) -> dict[str, Any]:
+        """The cross-article results in the dossier's shapes.
+
+        ``events_of(article_ids)``: the events of those articles as ``(id, events)`` pairs in that
+        order, for an engine that does not keep them. ``sink``: given, the events' dicts go to it in
+        batches, in order, once the claims are known (the events are then read twice), and the
+        returned ``events`` list is empty."""
         groups = self.dups.independence_groups()
         entities = entities_json(self.resolver.entities())
         states = _StateEntities(entities)
         events, claim_events = [], []
-        for aid in self.order:
+        for aid, evs in self._events(events_of):
             meta = self.meta[aid]
-            for ev in self.events[aid]:
-                ev.id = f"v{len(events) + 1}"
+            for ev in evs:
                 d, ce = self._event_json(ev, meta, states, groups.get(aid, aid))
-                events.append(d)
+                if sink is None:
+                    events.append(d)
                 claim_events.append(ce)
         builder = ClaimBuilder()
         builder.add(claim_events)
@@ -106,19 +134,41 @@ class CrossArticle:
         story_of = dict(self.stories.by_article)
         for c in claims:
             c["story"] = story_of.get(c["articles"][0]) if c["articles"] else None
+        claim_story = {c["id"]: c["story"] for c in claims}
         for k in conflicts:
-            k["story"] = next((c["story"] for c in claims if c["id"] == k.get("claim")), None)
-        for ev in events:
+            k["story"] = claim_story.get(k.get("claim"))
+        heads = {c["events"][0] for c in claims if c["events"]}  # what the graph reads of the events
+        graph_events: dict[str, dict[str, Any]] = {}
+
+        def finish(ev: dict[str, Any]) -> None:
             ev["claim"] = in_claim.get(ev["id"])
             ev["story"] = story_of.get(ev["article"])
             if ev["claim"] is None and ev["date"] and ev.get("date_source") == "text" and ev["type"] != "STATEMENT":
                 timeline.append({"date": ev["date"], "claim": None, "event": ev["id"], "summary": _event_summary(ev, names)})
+            if ev["id"] in heads:
+                graph_events[ev["id"]] = ev
+
+        if sink is None:
+            for ev in events:
+                finish(ev)
+        else:
+            batch: list[dict[str, Any]] = []
+            for aid, evs in self._events(events_of):
+                meta = self.meta[aid]
+                for e in evs:
+                    d, _ = self._event_json(e, meta, states, groups.get(aid, aid))
+                    finish(d)
+                    batch.append(d)
+                if len(batch) >= 2000:
+                    sink(batch)
+                    batch = []
+            sink(batch)
         timeline.sort(key=lambda t: (t["date"], t["claim"] or "", t["event"] or ""))
-        graph = build_graph(claims, {e["id"]: e for e in events}, {e["id"]: e for e in entities})
+        graph = build_graph(claims, graph_events, {e["id"]: e for e in entities})
         return {
             "entities": entities,
             "stories": stories_json(self.stories),
-            "duplicates": duplicates_json(self.pairs),
+            "duplicates": duplicates_json(self.dups.pairs()),
             "events": events,
             "claims": claims,
             "conflicts": conflicts,
@@ -170,6 +220,9 @@ class CrossArticle:
             published=meta.published, group=group, outlet=meta.outlet, subtype=ev.subtype,
         )
         return d, ce
+
+
+EventSource = Callable[[list[str]], Iterable[tuple[str, list[Event]]]]
 
 
 class _StateEntities:

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+import numpy as np
 
 from ..model import Mention, Token
 from ..text import bases, key, sentences, tokenize
@@ -367,41 +368,168 @@ def _assemble(n: int, own: Callable[[int], list[str]], nb: Callable[[int, int], 
     return out
 
 
-TYPE_CACHE = 20_000  # word types whose tagging-time features a process keeps (then starts afresh; ~4 KB each)
+TYPE_CACHE = 50_000  # word types per generation of the tagging-time cache (two generations kept; ~1 KB each)
 
 
 class _Fast:
-    """Tagging-time features: per word type, the token's own features and the ones it gives its
-    neighbours, computed once and kept filtered to the attributes the model has weights for.
-    crfsuite ignores attributes it does not know, so the labels are exactly those of the full
-    features (a test checks it), and handing it the 70% it would ignore was most of the tagging
-    time."""
+    """Tagging-time features: per word type, the token's facts and the summed weights of its own
+    features and of those it gives its neighbours, computed once (``emissions``). ``sentence``
+    builds the same features as strings, filtered to the attributes the model has weights for
+    (crfsuite ignores the others, so the labels are those of the full features; a test checks it).
 
-    def __init__(self, attrs: frozenset[str]) -> None:
+    The cache keeps two generations of ``TYPE_CACHE`` word types: when the current one is full it
+    becomes the old one, and a type met again is taken back from it, so the frequent words of a
+    long corpus stay and its one-off names go."""
+
+    def __init__(self, attrs: frozenset[str], weights: Any = None) -> None:
         self.attrs = attrs
-        self.types: dict[str, tuple[_Info, list[str], dict[int, list[str]]]] = {}
+        self.types: dict[str, tuple[_Info, int]] = {}  # word type -> (its facts, its row)
+        self.old: dict[str, tuple[_Info, int]] = {}
+        self._free: list[int] = []  # rows of the dropped generation, to reuse
+        self._rows = 0
+        # With the model's weights (khabar.extract.crfdecode.CrfWeights): per word type (its row),
+        # the summed weights of its own features and dense dimensions, and of what it gives each
+        # neighbour; whether it has a word vector (crfsuite then sees its features as a dict, so
+        # an attribute repeated in the token's list counts once).
+        self.weights = weights
+        win = OPTS["window"]
+        self.offsets = [d for d in range(-win, win + 1) if d]
+        nl = len(weights.labels) if weights is not None else 0
+        self.own = np.zeros((1024, nl))
+        self.nb = np.zeros((1024, len(self.offsets), nl))
+        self.has_dense = np.zeros(1024, dtype=bool)
 
-    def entry(self, tok: str) -> tuple[_Info, list[str], dict[int, list[str]]]:
+    def clear(self) -> None:
+        self.types, self.old, self._free, self._rows = {}, {}, [], 0
+
+    def entry(self, tok: str) -> tuple[_Info, int]:
         e = self.types.get(tok)
         if e is None:
-            if len(self.types) >= TYPE_CACHE:
-                self.types.clear()
-            x = _Info(tok)
-            a = self.attrs
-            win = OPTS["window"]
-            e = (x, [f for f in _own_features(x) if f in a],
-                 {d: [f for f in _neighbour_features(x, d) if f in a] for d in range(-win, win + 1) if d})
+            e = self.old.pop(tok, None)
+            if e is None:
+                x = _Info(tok)
+                if self._free:
+                    row = self._free.pop()
+                else:
+                    row, self._rows = self._rows, self._rows + 1
+                if self.weights is not None:
+                    self._weigh(row, x, self.own_features(x), self.neighbour_features(x))
+                e = (x, row)
             self.types[tok] = e
         return e
 
+    def _turn(self) -> None:
+        """Retire the current generation if it is full; only between sentences, so the rows of the
+        words of the sentence being scored are never reused under it."""
+        if len(self.types) >= TYPE_CACHE:
+            self._free += [r for _, r in self.old.values()]
+            self.old, self.types = self.types, {}
+
+    def own_features(self, x: _Info) -> list[str]:
+        return [f for f in _own_features(x) if f in self.attrs]
+
+    def neighbour_features(self, x: _Info) -> dict[int, list[str]]:
+        return {d: [f for f in _neighbour_features(x, d) if f in self.attrs] for d in self.offsets}
+
+    def _weigh(self, row: int, x: _Info, own: list[str], nb: dict[int, list[str]]) -> None:
+        if row >= len(self.own):
+            cap = 2 * len(self.own)
+            for name in ("own", "nb", "has_dense"):
+                old = getattr(self, name)
+                new = np.zeros((cap, *old.shape[1:]), dtype=old.dtype)
+                new[: len(old)] = old
+                setattr(self, name, new)
+        w = self.weights
+        dense = _dense([x])[0] if OPTS["dense"] else None
+        self.has_dense[row] = dense is not None
+        if dense is not None:
+            names = list(dense)
+            self.own[row] = w.vector(dict.fromkeys(own)) + w.dense(names, np.array([dense[k] for k in names]))
+        else:
+            self.own[row] = w.vector(own)
+        for k, d in enumerate(self.offsets):
+            self.nb[row, k] = w.vector(nb[d])
+
+    def emissions(self, tokens: Sequence[str]) -> tuple[list[_Info], np.ndarray, np.ndarray]:
+        """The sentence's first-pass state scores (tokens × labels) from the model's weights: the
+        same sums crfsuite makes of the features ``sentence`` builds. Also the token facts and
+        which tokens have a word vector."""
+        tokens = list(tokens)
+        self._turn()
+        entries = [self.entry(t) for t in tokens]
+        n = len(tokens)
+        idx = np.fromiter((e[1] for e in entries), dtype=np.int64, count=n)
+        E = self.own[idx]
+        for k, d in enumerate(self.offsets):
+            if abs(d) >= n:
+                continue
+            if d < 0:
+                E[-d:] += self.nb[idx[: n + d], k]
+            else:
+                E[: n - d] += self.nb[idx[d:], k]
+        w = self.weights
+        dense = self.has_dense[idx]
+        pos: list[int] = []
+        rows: list[int] = []
+        if n:
+            pos += [0, n - 1]
+            rows += [w.row("BOS"), w.row("EOS")]
+        words = [e[0].w for e in entries]
+        attrs = w.attrs
+        for i in range(1, n):
+            r = attrs.get(f"-1w|w={words[i - 1]}|{words[i]}")
+            if r is not None:
+                pos.append(i)
+                rows.append(r)
+            r = attrs.get(f"w|+1w={words[i - 1]}|{words[i]}")
+            if r is not None:
+                pos.append(i - 1)
+                rows.append(r)
+        gaz = _gaz_flags(tokens) if OPTS["gaz"] else None
+        if gaz is not None:
+            for j, flags in enumerate(gaz):
+                if not flags:
+                    continue
+                # token j's flags, for itself and as the neighbour before / after it
+                for i, prefix in ((j, "gz="), (j + 1, "-1gz="), (j - 1, "1gz=")):
+                    if 0 <= i < n:
+                        part = [prefix + g for g in flags]
+                        for f in (dict.fromkeys(part) if dense[i] else part):
+                            r = attrs.get(f)
+                            if r is not None:
+                                pos.append(i)
+                                rows.append(r)
+        if pos:
+            np.add.at(E, np.array(pos), w.W[np.array(rows)])
+        return [e[0] for e in entries], E, dense
+
+    def with_extras(self, E: np.ndarray, dense: np.ndarray, extras: Sequence[Sequence[str]]) -> np.ndarray:
+        """``E`` plus the weights of more features per token (the second pass's document features)."""
+        attrs = self.weights.attrs
+        pos: list[int] = []
+        rows: list[int] = []
+        for i, extra in enumerate(extras):
+            for f in (dict.fromkeys(extra) if dense[i] else extra):
+                r = attrs.get(f)
+                if r is not None:
+                    pos.append(i)
+                    rows.append(r)
+        if not pos:
+            return E
+        E = E.copy()
+        np.add.at(E, np.array(pos), self.weights.W[np.array(rows)])
+        return E
+
     def sentence(self, tokens: Sequence[str]) -> _Sent:
         tokens = list(tokens)
-        entries = [self.entry(t) for t in tokens]
-        infos = [e[0] for e in entries]
+        self._turn()
+        infos = [self.entry(t)[0] for t in tokens]
         gaz = _gaz_flags(tokens) if OPTS["gaz"] else None
         a = self.attrs
-        own = (lambda i: entries[i][1])
-        nb = (lambda j, d: entries[j][2][d])
+        owns = [self.own_features(x) for x in infos]
+        nbs = [self.neighbour_features(x) for x in infos]
+        own = (lambda i: owns[i])
+        nb = (lambda j, d: nbs[j][d])
         feats = _assemble(len(tokens), own, nb, [x.w for x in infos], gaz, a.__contains__)
         return _Sent(tokens, infos=infos, feats=feats)
 
@@ -426,6 +554,15 @@ def _dense(infos: list[_Info]) -> list[dict[str, float] | None]:
     if vecs is None:
         return [None] * len(infos)
     return [vecs.features(x.rank) for x in infos]
+
+
+class _Infos:
+    """A sentence as the document pass and propagation read it: its token facts."""
+
+    __slots__ = ("infos",)
+
+    def __init__(self, infos: list[_Info]) -> None:
+        self.infos = infos
 
 
 class _Sent:
@@ -686,8 +823,11 @@ class CrfTagger:
             with self._load_lock:
                 f = self._shared.get("fast:" + p)
                 if f is None:
-                    attrs = frozenset(a for a, _ in tg.info().state_features)
-                    f = self._shared["fast:" + p] = _Fast(attrs)
+                    from .crfdecode import CrfWeights
+
+                    weights = CrfWeights(self.model_path, tg)
+                    attrs = frozenset(a for a, i in weights.attrs.items() if weights.W[i].any())
+                    f = self._shared["fast:" + p] = _Fast(attrs, weights)
         return f
 
     def tag_prepared(self, sents: Sequence[_Sent], docpass: bool | None = None,
@@ -700,12 +840,30 @@ class CrfTagger:
             labels = propagate(sents, labels)
         return labels
 
-    def tag_document(self, sents: Sequence[Sequence[str]], docpass: bool | None = None) -> list[list[str]]:
-        """BIO labels for every sentence of a document (two passes). The features are built by
-        :class:`_Fast` (cached per word type, only those the model knows): the same labels as
-        ``tag_prepared([_Sent(s) for s in sents])``, several times faster."""
+    def tag_document(self, sents: Sequence[Sequence[str]], docpass: bool | None = None,
+                     prop: bool | None = None) -> list[list[str]]:
+        """BIO labels for every sentence of a document (two passes, then propagation): the same
+        labels as ``tag_prepared([_Sent(s) for s in sents])``, many times faster. The model's
+        weights are summed per word type (:class:`_Fast`) and Viterbi runs over all the sentences
+        at once in numpy (:mod:`khabar.extract.crfdecode`), instead of crfsuite converting every
+        token's ~90 feature strings on every call."""
+        from .crfdecode import viterbi
+
         fast = self.fast
-        return self.tag_prepared([fast.sentence(s) for s in sents], docpass, keep=fast.attrs.__contains__)
+        names = fast.weights.labels
+        prepared = [fast.emissions(s) for s in sents]
+        holders = [_Infos(p[0]) for p in prepared]
+
+        def decode(scores: list[np.ndarray]) -> list[list[str]]:
+            return [[names[i] for i in path] for path in viterbi(scores, fast.weights.T)]
+
+        labels = decode([p[1] for p in prepared])
+        if OPTS["docpass"] if docpass is None else docpass:
+            doc = doc_features(holders, labels)
+            labels = decode([fast.with_extras(E, dense, extra) for (_, E, dense), extra in zip(prepared, doc, strict=True)])
+        if OPTS["propagate"] if prop is None else prop:
+            labels = propagate(holders, labels)
+        return labels
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
         """BIO labels (B-PERS, I-LOC, ..., O) for ``tokens``, taken as one sentence (and document)."""

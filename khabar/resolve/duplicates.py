@@ -11,6 +11,15 @@ share most of their shingles. From the paragraphs two articles share:
 
 Articles linked by either kind, or published by the same outlet, form one *independence group*:
 for corroboration they count as one source.
+
+An outlet's template — a paragraph it prints in many of its articles (an opinion-page disclaimer,
+a subscription plea, a "follow us" line the cleaner kept) — is not shared reporting: once a
+paragraph matches ``BOILERPLATE_COPIES`` earlier articles of its own outlet, it and those copies
+are *boilerplate*. Boilerplate paragraphs do not make pairs and do not count in an article's
+length, and later copies are not indexed, so the work per article stays bounded however many
+articles an outlet sends (without this, every opinion piece of one outlet in the ANT corpus was a
+"near duplicate" of every other through its one-line disclaimer). Pairs are therefore judged when
+they are read (``pairs``), with what is known to be boilerplate by then.
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ MIN_PARAGRAPH_WORDS = 8
 PARAGRAPH_THRESHOLD = 0.5  # Jaccard of shingles for two paragraphs to count as shared
 NEAR_DUPLICATE_COVER = 0.7  # share of the shorter article's words in shared paragraphs
 SHARED_WIRE_COVER = 0.25
+BOILERPLATE_COPIES = 5  # earlier articles of the same outlet with the paragraph: it is the outlet's template
 
 _PERM_SEED = 1
 
@@ -142,6 +152,9 @@ def _jaccard(a: bytes, b: bytes) -> float:
     return float(np.count_nonzero(np.frombuffer(a, dtype=np.uint32) == np.frombuffer(b, dtype=np.uint32))) / NUM_PERM
 
 
+Hit = tuple[int, int, float]  # (paragraph in a, paragraph in b, Jaccard estimate)
+
+
 class DuplicateIndex:
     """Incremental near-duplicate detection over paragraphs (see the module doc)."""
 
@@ -149,7 +162,8 @@ class DuplicateIndex:
         self.docs: dict[str, _Doc] = {}
         self.sketches: dict[str, bytes] = {}  # "article#paragraph" -> hash values
         self.lsh = _BandIndex(self.sketches)
-        self.pairs: dict[tuple[str, str], DuplicatePair] = {}
+        self.hits: dict[tuple[str, str], list[Hit]] = {}  # (a, b), a < b -> shared paragraphs
+        self.boiler: set[str] = set()  # "article#paragraph" names of boilerplate paragraphs
 
     def __getstate__(self) -> dict:
         # the LSH index is derived: it is rebuilt from the sketches when the state is loaded
@@ -158,54 +172,100 @@ class DuplicateIndex:
         return state
 
     def __setstate__(self, state: dict) -> None:
+        old_pairs = state.pop("pairs", None)
         self.__dict__.update(state)
-        # (a state saved by an older version holds LeanMinHash objects)
+        # (a state saved by an older version holds LeanMinHash objects, and its pairs as judged then)
         self.sketches = {name: _values(mh) for name, mh in self.sketches.items()}
+        self.__dict__.setdefault("boiler", set())
+        if old_pairs is not None:
+            self.hits = {k: [(o, i, p.similarity) for o, i in p.shared] for k, p in old_pairs.items()}
         self.lsh = _BandIndex(self.sketches)
         for name, hv in self.sketches.items():
             self.lsh.insert(name, hv)
 
     def add(self, article_id: str, outlet: str | None, sketches: list[ParagraphSketch]) -> list[DuplicatePair]:
-        """Index one article; returns the new pairs it forms with earlier ones."""
+        """Index one article; returns the pairs it forms with earlier ones (as judged now)."""
         doc = _Doc(article_id, outlet, sum(p.words for p in sketches), {p.index: p.words for p in sketches})
-        shared: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
+        shared: dict[str, list[Hit]] = defaultdict(list)
         values = [_values(p.minhash) for p in sketches]
+        docs, boiler = self.docs, self.boiler
         for p, hv in zip(sketches, values, strict=True):
+            name = sys.intern(f"{article_id}#{p.index}")
+            matches: list[tuple[str, int, float, str]] = []
+            template = False
             for other in self.lsh.query(hv):
                 oid, _, oidx = other.rpartition("#")
                 if oid == article_id:
                     continue
                 j = _jaccard(hv, self.sketches[other])
-                if j >= PARAGRAPH_THRESHOLD:
-                    shared[oid].append((int(oidx), p.index, j))
-        for p, hv in zip(sketches, values, strict=True):
-            name = sys.intern(f"{article_id}#{p.index}")
+                if j < PARAGRAPH_THRESHOLD:
+                    continue
+                if outlet and other in boiler and docs[oid].outlet == outlet:
+                    template = True  # a known template of this outlet
+                    break
+                matches.append((oid, int(oidx), j, other))
+            if not template and outlet:
+                own = [m for m in matches if docs[m[0]].outlet == outlet]
+                if len({m[0] for m in own}) >= BOILERPLATE_COPIES:
+                    template = True
+                    boiler.update(m[3] for m in own)
+            if template:
+                boiler.add(name)  # not indexed: the copies already there recognise the next one
+                continue
+            for oid, oidx, j, _ in matches:
+                shared[oid].append((oidx, p.index, j))
             if name not in self.sketches:
                 self.lsh.insert(name, hv)
                 self.sketches[name] = hv
         self.docs[article_id] = doc
         new = []
         for oid, hits in shared.items():
-            other = self.docs[oid]
-            # each paragraph counted once on each side
-            mine = {i for _, i, _ in hits}
-            theirs = {o for o, _, _ in hits}
-            cover_me = sum(doc.paragraphs[i] for i in mine) / max(doc.words, 1)
-            cover_them = sum(other.paragraphs[o] for o in theirs) / max(other.words, 1)
-            cover = max(cover_me, cover_them)
-            if cover >= NEAR_DUPLICATE_COVER:
-                kind = "near_duplicate"
-            elif cover >= SHARED_WIRE_COVER or len(hits) >= 2:
-                kind = "shared_wire"
-            else:
-                continue
-            sim = float(np.mean([j for _, _, j in hits])) * cover
             a, b = sorted((oid, article_id))
-            pair = DuplicatePair(a, b, round(min(1.0, sim), 3), kind,
-                                 sorted((o, i) if a == oid else (i, o) for o, i, _ in hits))
-            self.pairs[(a, b)] = pair
-            new.append(pair)
+            hs = [(o, i, j) if a == oid else (i, o, j) for o, i, j in hits]
+            self.hits[(a, b)] = hs
+            pair = self._judge(a, b, hs)
+            if pair is not None:
+                new.append(pair)
         return new
+
+    def _words(self, doc: _Doc) -> int:
+        """An article's words outside boilerplate paragraphs."""
+        boiler = self.boiler
+        if not boiler:
+            return doc.words
+        return sum(w for i, w in doc.paragraphs.items() if f"{doc.id}#{i}" not in boiler)
+
+    def _judge(self, a: str, b: str, hits: list[Hit]) -> DuplicatePair | None:
+        """The pair ``a``, ``b`` (a < b) as their shared paragraphs make it, or None if they are too
+        little (boilerplate left out)."""
+        boiler = self.boiler
+        if boiler:
+            hits = [h for h in hits if f"{a}#{h[0]}" not in boiler and f"{b}#{h[1]}" not in boiler]
+            if not hits:
+                return None
+        da, db = self.docs[a], self.docs[b]
+        # each paragraph counted once on each side
+        cover_a = sum(da.paragraphs[o] for o in {h[0] for h in hits}) / max(self._words(da), 1)
+        cover_b = sum(db.paragraphs[i] for i in {h[1] for h in hits}) / max(self._words(db), 1)
+        cover = min(1.0, max(cover_a, cover_b))
+        if cover >= NEAR_DUPLICATE_COVER:
+            kind = "near_duplicate"
+        elif cover >= SHARED_WIRE_COVER or len(hits) >= 2:
+            kind = "shared_wire"
+        else:
+            return None
+        sim = float(np.mean([j for _, _, j in hits])) * cover
+        return DuplicatePair(a, b, round(min(1.0, sim), 3), kind, sorted((o, i) for o, i, _ in hits))
+
+    def pairs(self) -> list[DuplicatePair]:
+        """Every pair of articles that are not independent, judged with all that is known now, in
+        the order they were found."""
+        out = []
+        for (a, b), hits in self.hits.items():
+            pair = self._judge(a, b, hits)
+            if pair is not None:
+                out.append(pair)
+        return out
 
     def independence_groups(self) -> dict[str, str]:
         """Article id → group id: articles linked by copies or by outlet count as one source."""
@@ -222,8 +282,8 @@ class DuplicateIndex:
             if rx != ry:
                 parent[max(rx, ry)] = min(rx, ry)
 
-        for a, b in self.pairs:
-            union(a, b)
+        for pair in self.pairs():
+            union(pair.a, pair.b)
         by_outlet: dict[str, str] = {}
         for d in self.docs.values():
             if d.outlet:

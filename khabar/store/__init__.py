@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from ..compare.engine import CrossArticle
-from ..model import ArticleAnalysis
+from ..model import ArticleAnalysis, Event
 from ..present.dossier import SCHEMA, article_json
 from ..resolve.duplicates import digest
 from ..text.normalize import key
@@ -115,7 +115,8 @@ class Store:
             return self._cache
         self._unsaved = 0  # a saved state (the articles it lacks are caught up by the caller)
         if row is None:
-            return 0, CrossArticle(whole_batches=False)  # chunking must not change the stories
+            # chunking must not change the stories; the events are in the articles' rows
+            return 0, CrossArticle(whole_batches=False, keep_events=False)
         return row[0], loads(row[1])
 
     def add(self, analyses: list[ArticleAnalysis], materialise: bool = True) -> dict[str, list[str]]:
@@ -246,11 +247,34 @@ class Store:
             "added": dt.datetime.now(dt.timezone.utc),
         }
 
+    def _events_of(self, conn: sa.Connection) -> Callable[[list[str]], Iterator[tuple[str, list[Event]]]]:
+        """Where an engine that does not keep its events reads them: the articles' rows, a few
+        hundred at a time, in the order asked."""
+
+        def events_of(ids: list[str]) -> Iterator[tuple[str, list[Event]]]:
+            for i in range(0, len(ids), 500):
+                part = ids[i: i + 500]
+                rows = {r[0]: r[1] for r in conn.execute(
+                    sa.select(t.articles.c.id, t.articles.c.analysis).where(t.articles.c.id.in_(part)))}
+                for aid in part:
+                    blob = rows.get(aid)
+                    yield aid, (loads(blob).events if blob is not None else [])
+
+        return events_of
+
     def _materialise(self, conn: sa.Connection, engine: CrossArticle, version: int) -> None:
-        """Rewrite the result tables from the engine (inside the ingest transaction)."""
-        r = engine.results()
+        """Rewrite the result tables from the engine (inside the ingest transaction). The events
+        are written as the engine hands them over, never all in memory."""
         for table in (t.stories, t.entities, t.claims, t.conflicts, t.events, t.duplicates, t.timeline):
             conn.execute(table.delete())
+
+        def write_events(batch: list[dict[str, Any]]) -> None:
+            _insert(conn, t.events, [
+                {"id": e["id"], "article": e["article"], "story": e.get("story"), "type": e["type"], "data": e}
+                for e in batch
+            ])
+
+        r = engine.results(events_of=self._events_of(conn), sink=write_events)
         story_of = r["story_of"]
         claims_by_story: dict[str | None, int] = {}
         conflicts_by_story: dict[str | None, int] = {}
@@ -280,16 +304,16 @@ class Store:
              "data": k}
             for k in r["conflicts"]
         ])
-        _insert(conn, t.events, [
-            {"id": e["id"], "article": e["article"], "story": e.get("story"), "type": e["type"], "data": e}
-            for e in r["events"]
-        ])
         _insert(conn, t.duplicates, [
             {"a": p["articles"][0], "b": p["articles"][1], "kind": p["kind"], "similarity": p["similarity"], "data": p}
             for p in r["duplicates"]
         ])
         claim_story = {c["id"]: c.get("story") for c in r["claims"]}
-        event_story = {e["id"]: e.get("story") for e in r["events"]}
+        timeline_events = [x["event"] for x in r["timeline"] if x["event"]]
+        event_story: dict[str, str | None] = {}
+        for i in range(0, len(timeline_events), 500):
+            event_story.update(conn.execute(sa.select(t.events.c.id, t.events.c.story).where(
+                t.events.c.id.in_(timeline_events[i: i + 500]))).all())
         _insert(conn, t.timeline, [
             {"n": i, "story": claim_story.get(x["claim"]) or event_story.get(x["event"]), "date": x["date"],
              "claim": x["claim"], "event": x["event"], "summary": x["summary"]}
@@ -309,7 +333,7 @@ class Store:
             {"key": "version", "value": str(version)},
             {"key": "stale", "value": json.dumps(stale, ensure_ascii=False)},
         ])
-        self._results = (version, r)
+        self._results = None  # (without its events: readers compute the results again)
 
     # ------------------------------------------------------------------------------ reading
     def counts(self) -> dict[str, int]:
@@ -331,7 +355,7 @@ class Store:
                 return self._results[1]
             engine = loads(row[1])
             self._cache = (row[0], engine)
-            self._results = (row[0], engine.results())
+            self._results = (row[0], engine.results(events_of=self._events_of(conn)))
             return self._results[1]
 
     def article(self, article_id: str) -> dict[str, Any] | None:
