@@ -47,6 +47,7 @@ class CrfWeights:
         state = feats[feats["type"] == 0]
         np.add.at(self.W, (state["src"].astype(np.int64), state["dst"].astype(np.int64)), state["weight"])
         self.T = np.zeros((nl, nl), dtype=np.float64)
+        self._dense_rows: tuple[Sequence[str], np.ndarray] | None = None  # the last names given to dense()
         trans = feats[feats["type"] == 1]
         self.T[trans["src"].astype(np.int64), trans["dst"].astype(np.int64)] = trans["weight"]
 
@@ -62,8 +63,10 @@ class CrfWeights:
 
     def dense(self, names: Sequence[str], values: np.ndarray) -> np.ndarray:
         """The weights of real-valued attributes ``names`` times ``values``, summed, per label."""
-        rows = np.array([self.row(n) for n in names], dtype=np.int64)
-        return values.astype(np.float64) @ self.W[rows]
+        cached = self._dense_rows
+        if cached is None or cached[0] is not names:
+            cached = self._dense_rows = (names, self.W[np.array([self.row(n) for n in names], dtype=np.int64)])
+        return values.astype(np.float64) @ cached[1]
 
 
 def viterbi(emissions: Sequence[np.ndarray], T: np.ndarray) -> list[np.ndarray]:

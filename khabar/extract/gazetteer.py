@@ -324,7 +324,7 @@ def _as_tokens(tokens: Sequence[Token] | Sequence[str]) -> list[Token]:
     return out
 
 
-@lru_cache(maxsize=200000)
+@lru_cache(maxsize=1 << 16)  # bounded: a worker streams corpora for hours
 def _cands(k: str) -> tuple[tuple[str, str], ...]:
     return tuple(_first_candidates(lexicon(), k))
 

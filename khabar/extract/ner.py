@@ -368,7 +368,7 @@ def _assemble(n: int, own: Callable[[int], list[str]], nb: Callable[[int, int], 
     return out
 
 
-TYPE_CACHE = 50_000  # word types per generation of the tagging-time cache (two generations kept; ~1 KB each)
+TYPE_CACHE = 30_000  # word types per generation of the tagging-time cache (two generations kept; ~1 KB each)
 
 
 class _Fast:
@@ -440,11 +440,14 @@ class _Fast:
                 new[: len(old)] = old
                 setattr(self, name, new)
         w = self.weights
-        dense = _dense([x])[0] if OPTS["dense"] else None
-        self.has_dense[row] = dense is not None
-        if dense is not None:
-            names = list(dense)
-            self.own[row] = w.vector(dict.fromkeys(own)) + w.dense(names, np.array([dense[k] for k in names]))
+        vecs = vectors() if OPTS["dense"] else None
+        dense = vecs is not None and x.rank is not None and x.rank < vecs.rows
+        self.has_dense[row] = dense
+        if dense:
+            # the word's int8 vector straight from the file's bytes (the same values as
+            # Vectors.features gives crfsuite: each byte times the scale)
+            raw = np.frombuffer(vecs.data, dtype=np.int8, count=vecs.dim, offset=x.rank * vecs.dim)
+            self.own[row] = w.vector(dict.fromkeys(own)) + w.dense(vecs.names, raw.astype(np.float64) * vecs.scale)
         else:
             self.own[row] = w.vector(own)
         for k, d in enumerate(self.offsets):

@@ -333,12 +333,12 @@ _RE_RANGE = re.compile(r"(\d+)-(\d+)")
 _RE_NUMERIC = re.compile(r"\d[\d.,\-/']*")
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=1 << 16)
 def _bases(k: str) -> tuple[tuple[str, str], ...]:
     return tuple(bases(k))
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=1 << 16)
 def _numword(k: str) -> tuple[str, _W] | None:
     """(proclitics, number word) for a token key, or None."""
     w = _NUM.get(k)
@@ -356,7 +356,7 @@ def _numword(k: str) -> tuple[str, _W] | None:
     return None
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=1 << 16)
 def _clitic_lookup(k: str, table: str) -> tuple[str, _Unit] | None:
     d = _DUALS if table == "du" else _SINGULARS
     for prefix, base in _bases(k):

@@ -283,7 +283,7 @@ _TRIGGERS = frozenset(_TRIGGERS)
 _CLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=1 << 16)  # bounded: a worker streams corpora for hours
 def _forms(k: str) -> tuple[tuple[int, str], ...]:
     """``(prefix length, base)`` readings of a token key, the unsegmented one first."""
     out = [(0, k)]
@@ -296,7 +296,7 @@ def _forms(k: str) -> tuple[tuple[int, str], ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=1 << 16)  # bounded: a worker streams corpora for hours
 def _is_trigger(k: str) -> bool:
     if not k:
         return False

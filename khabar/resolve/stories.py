@@ -40,7 +40,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import zlib
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from importlib import resources
@@ -133,7 +134,7 @@ def _function_words() -> frozenset[str]:
     return frozenset(words)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=1 << 16)  # bounded: a worker streams corpora for hours
 def _term(tok: str) -> str:
     tok = tok.strip(_PUNCT)
     for pre in _PREFIXES:
@@ -154,7 +155,7 @@ def article_terms(text: str, words: int = TERM_WORDS) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=1 << 16)  # bounded: a worker streams corpora for hours
 def _slots(term: str) -> tuple[int, int, int]:
     """A term's bucket in the document-frequency table, its bucket in the sketch and its sign
     (stable hashes: the same in every process)."""
@@ -234,6 +235,10 @@ class StoryClusterer:
         self._last = np.zeros(0, dtype=np.int64)
         self._size = np.zeros(0, dtype=np.int64)
         self._df: Counter[str] = Counter()  # stories whose matching entities include the key
+        self._holders: dict[str, set[int]] = defaultdict(set)  # key -> rows of those stories
+        self._kid: dict[str, int] = {}  # key -> its number in _kdf
+        self._kdf = np.zeros(1024, dtype=np.int64)  # _df by key number
+        self._topids: list[np.ndarray] = []  # per row: the key numbers of the story's matching entities
         self._lcent = np.zeros((0, LEX_DIM), dtype=np.float32)  # normalised word-vector centroids
         self._haslex = np.zeros(0, dtype=bool)
 
@@ -271,19 +276,41 @@ class StoryClusterer:
         top = frozenset(k for k, _ in story.entities.most_common(self.params.story_entities))
         for k in top - story.top:
             self._df[k] += 1
-        self._unindex_entities(story.top - top)
+            self._holders[k].add(i)
+            kid = self._key_id(k)  # (before reading _kdf: a new key can grow it)
+            self._kdf[kid] += 1
+        self._unindex_entities(story.top - top, i)
         story.top = top
+        while len(self._topids) <= i:
+            self._topids.append(np.zeros(0, dtype=np.int64))
+        self._topids[i] = np.array([self._key_id(k) for k in top], dtype=np.int64)
 
-    def _unindex_entities(self, keys) -> None:
+    def _key_id(self, k: str) -> int:
+        n = self._kid.get(k)
+        if n is None:
+            n = self._kid[k] = len(self._kid)
+            if n >= len(self._kdf):
+                self._kdf = np.concatenate([self._kdf, np.zeros(len(self._kdf), dtype=np.int64)])
+        return n
+
+    def _unindex_entities(self, keys, row: int) -> None:
         for k in keys:
             self._df[k] -= 1
             if self._df[k] <= 0:
                 del self._df[k]
+            kid = self._key_id(k)
+            self._kdf[kid] -= 1
+            rows = self._holders.get(k)
+            if rows is not None:
+                rows.discard(row)
+                if not rows:
+                    del self._holders[k]
 
     def __getstate__(self) -> dict:
         """Pickled without the derived index (rebuilt on load): smaller, and robust to its changes."""
         state = dict(self.__dict__)
-        for k in ("_cent", "_first", "_last", "_size", "_df", "_lcent", "_haslex"):
+        for k in ("_cent", "_first", "_last", "_size", "_df", "_holders", "_kid", "_kdf", "_topids", "_lcent",
+                  "_haslex"):
             state.pop(k, None)
         return state
 
@@ -368,15 +395,17 @@ class StoryClusterer:
             return 1.0
         return math.log(1.0 + (len(self.stories) + 1) / (self._df.get(key, 0) + 1))
 
-    def overlap(self, ents: set[str] | frozenset[str], story: Story) -> float:
-        """Weighted share of the article's entities (or of the story's, if fewer) the story names."""
+    def overlap(self, ents: set[str] | frozenset[str], story: Story,
+                w: Callable[[str], float] | None = None) -> float:
+        """Weighted share of the article's entities (or of the story's, if fewer) the story names
+        (``w``: the weight of a key, if not ``_weight``)."""
         top = story.top
         if not ents or not top:
             return 0.0
         shared = ents & top
         if not shared:
             return 0.0
-        w = self._weight
+        w = w or self._weight
         num = sum(w(k) for k in shared)
         den = min(sum(w(k) for k in ents), sum(w(k) for k in top))
         return num / den if den else 0.0
@@ -411,7 +440,11 @@ class StoryClusterer:
     def _best(self, sims: np.ndarray, need: np.ndarray, gap: np.ndarray, reach: np.ndarray, ents,
               skip: int = -1) -> tuple[Story | None, float]:
         """The story with the highest margin ``score - (need + gap * (1 - thread_weight * thread))``
-        among those that clear it (``None``: none does)."""
+        among those that clear it (``None``: none does).
+
+        A story that names none of the article's entities has no overlap and no thread, so its
+        margin is ``sims - need - gap``, taken for all such stories at once; only the stories
+        that share an entity (from the key -> stories index) are scored one by one."""
         p = self.params
         bonus = p.entity_weight if ents else 0.0
         carry = p.thread_weight if ents else 0.0
@@ -419,18 +452,45 @@ class StoryClusterer:
         ok = reach & (sims + bonus >= low)
         if skip >= 0:
             ok[skip] = False
-        cand = np.flatnonzero(ok)
+        shared = np.zeros(len(ok), dtype=bool)
+        rows = [r for k in ents for r in self._holders.get(k, ())] if ents else []
+        if rows:
+            shared[np.array(rows, dtype=np.int64)] = True
         best, best_margin = None, -1.0
-        for i in cand[np.argsort(-(sims[cand] - low[cand]), kind="stable")]:
-            if float(sims[i]) + bonus - float(low[i]) <= best_margin:
-                break  # sorted by the most a story could clear: no later one can do better
-            story = self.stories[i]
-            ov = self.overlap(ents, story)
-            t = self.thread(ents, story, ov) if gap[i] else 0.0
-            penalty = float(gap[i]) * (1.0 - p.thread_weight * t)
-            margin = float(sims[i]) + p.entity_weight * ov - float(need[i]) - penalty
-            if margin >= 0 and margin > best_margin:
-                best, best_margin = story, margin
+        plain = np.flatnonzero(ok & ~shared)
+        if len(plain):
+            margins = sims[plain] - need[plain] - gap[plain]
+            j = int(np.argmax(margins))
+            if margins[j] >= 0:
+                best, best_margin = self.stories[int(plain[j])], float(margins[j])
+        cand = np.flatnonzero(ok & shared)
+        if not len(cand):
+            return best, best_margin
+        # the stories that share an entity, all at once: ``overlap`` and ``thread`` in arrays
+        order = cand[np.argsort(-(sims[cand] - low[cand]), kind="stable")]
+        tops = [self._topids[i] for i in order]
+        lens = np.fromiter(map(len, tops), dtype=np.int64, count=len(tops))
+        ids = np.concatenate(tops)
+        starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
+        if p.entity_idf:
+            wk = np.log(1.0 + (len(self.stories) + 1) / (self._kdf[ids] + 1.0))
+        else:
+            wk = np.ones(len(ids))
+        mine = np.array([self._kid.get(k, -1) for k in ents], dtype=np.int64)
+        hit = np.isin(ids, mine)
+        num = np.add.reduceat(np.where(hit, wk, 0.0), starts)
+        den = np.minimum(sum(self._weight(k) for k in ents), np.add.reduceat(wk, starts))
+        ov = np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
+        if p.thread_weight:
+            n_shared = np.add.reduceat(hit.astype(np.int64), starts)
+            t = np.where((gap[order] > 0) & (n_shared >= p.thread_min_shared), ov, 0.0)
+        else:
+            t = np.zeros(len(order))
+        margin = sims[order] + p.entity_weight * ov - need[order] - gap[order] * (1.0 - p.thread_weight * t)
+        margin = np.where(margin >= 0, margin, -np.inf)
+        j = int(np.argmax(margin))  # the first of equals, in the order of the most a story could clear
+        if margin[j] > best_margin:
+            best, best_margin = self.stories[int(order[j])], float(margin[j])
         return best, best_margin
 
     def best_story(self, vec: np.ndarray, published: str | None, entities: list[str],
@@ -547,16 +607,21 @@ class StoryClusterer:
         keep.titles = sorted(keep.titles + gone.titles, reverse=True)[:5]
         keep.updated = max(keep.updated, gone.updated)
         # drop ``gone``: the last story takes its row
-        self._unindex_entities(gone.top)
+        self._unindex_entities(gone.top, gone.row)
         row, last = gone.row, self.stories[-1]
         self.stories[row] = last
         last.row = row
         self.stories.pop()
         if last is not gone:
             n = len(self.stories)
+            for k in last.top:
+                self._holders[k].discard(n)
+                self._holders[k].add(row)
+            self._topids[row] = self._topids[n]
             self._cent[row] = self._cent[n]
             self._lcent[row], self._haslex[row] = self._lcent[n], self._haslex[n]
             self._first[row], self._last[row], self._size[row] = self._first[n], self._last[n], self._size[n]
+        self._topids.pop()
         self._index(keep)
 
 

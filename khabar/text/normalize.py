@@ -78,7 +78,7 @@ def _key(s: str) -> str:
 # emptied when full (a news vocabulary's working set fits comfortably).
 _CACHE: dict[str, str] = {}
 _CACHE_LEN = 48
-_CACHE_MAX = 1 << 18
+_CACHE_MAX = 1 << 17
 
 
 def arabic_ratio(s: str) -> float:
