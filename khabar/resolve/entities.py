@@ -110,10 +110,17 @@ class SurnameIndex:
                 self.source.setdefault(last, m)
 
     def scan(self, article_id: str, text: str, mentions: list[Mention]) -> list[Mention]:
+        owned = self.owners
+        # the words that can be a known surname at all, each looked at once (most articles have none)
+        words = {w for w in set(_NAME_TOKEN.findall(text))
+                 if any(len(owned.get(base, ())) == 1 for _, base in _surname_forms(w))}
+        if not words:
+            return []
         spans = [(m.start, m.end) for m in mentions]
         out: list[Mention] = []
-        owned = self.owners
         for tm in _NAME_TOKEN.finditer(text):
+            if tm.group() not in words:
+                continue
             for cut, base in _surname_forms(tm.group()):
                 owners = owned.get(base)
                 if not owners or len(owners) != 1:

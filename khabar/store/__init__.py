@@ -207,7 +207,10 @@ class Store:
             conn.execute(t.engine_state.update().where(t.engine_state.c.id == 1).values(version=version, blob=blob))
         else:
             conn.execute(t.engine_state.insert().values(id=1, version=version, blob=blob))
+        del blob
+        _give_back()  # the pickler's memo and the blob: freed before the results are built
         self._materialise(conn, engine, version)
+        _give_back()
         self._unsaved = 0
         return version
 
@@ -503,6 +506,20 @@ class Store:
             out.append({"id": i, "title": r["title"], "outlet": r["outlet"], "published": r["published"],
                         "story": r["story"], "snippet": _snippet(r["search"] or "", terms)})
         return len(ids), out
+
+
+def _give_back() -> None:
+    """Return freed memory to the system (glibc keeps it otherwise, and the next large step then
+    adds to the process's peak instead of reusing it). A no-op where there is no glibc."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
