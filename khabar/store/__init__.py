@@ -512,12 +512,12 @@ def _give_back() -> None:
     """Return freed memory to the system (glibc keeps it otherwise, and the next large step then
     adds to the process's peak instead of reusing it). A no-op where there is no glibc."""
     import ctypes
-    import ctypes.util
     import gc
 
     gc.collect()
     try:
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+        # (not ctypes.util.find_library: it runs ldconfig in a forked copy of this large process)
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
         pass
 
