@@ -57,8 +57,7 @@ def speed(sents: list[list[tuple[str, str]]], limit: int = 40000, docpass: bool 
 
 
 def _first_pass(tagger: ner.CrfTagger, batch: list[list[str]]) -> list[list[str]]:
-    fast = tagger.fast
-    return tagger.tag_prepared([fast.sentence(s) for s in batch], docpass=False, prop=False)
+    return tagger.tag_document(batch, docpass=False, prop=False)
 
 
 def _config_id(data: Path) -> str:
