@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import gzip
 import re
-from bisect import bisect_left
 import threading
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
 import numpy as np
 
 from ..model import Mention, Token
