@@ -91,3 +91,36 @@ def test_entity_ids_and_latin_names():
     assert [e.id for e in ents] == [f"e{i}" for i in range(1, len(ents) + 1)]
     assert _entity_of(ents, "بيونغ يانغ").latin == "Pyongyang"
     assert _entity_of(ents, "روسيا").latin == "Russia"
+
+
+def test_entity_ids_by_span_across_articles_and_an_older_saved_state():
+    """A mention's entity is found by its article and span (the resolver keeps runs of indices per
+    article, not a table of every span), also when an article's mentions come in two calls, and
+    from a state saved by a version that kept every span."""
+    import pickle
+
+    from khabar.model import Mention
+    from khabar.resolve.entities import EntityResolver
+
+    def m(art, start, text, typ="GPE"):
+        return Mention(start, start + len(text), text, typ, article=art)
+
+    r = EntityResolver()
+    r.add([m("a", 0, "موسكو"), m("a", 10, "بيونغ يانغ")])
+    r.add([m("b", 5, "بيونج يانج"), m("b", 30, "موسكو")])
+    r.add([m("a", 50, "طوكيو")])  # article a again, after b
+    ids = {(x.article, x.start): r.entity_id(x) for x in
+           [m("a", 0, "موسكو"), m("a", 10, "بيونغ يانغ"), m("b", 5, "بيونج يانج"), m("b", 30, "موسكو"),
+            m("a", 50, "طوكيو")]}
+    assert ids[("a", 0)] == ids[("b", 30)] and ids[("a", 10)] == ids[("b", 5)]
+    assert ids[("a", 50)] not in (ids[("a", 0)], ids[("a", 10)]) and ids[("a", 50)] is not None
+    assert r.entity_id(m("a", 99, "لندن")) is None
+    # an older state: by_span instead of runs
+    state = r.__getstate__()
+    del state["runs"]
+    state["by_span"] = {(x.article, x.start, x.end): i for i, x in enumerate(r.mentions)}
+    old = EntityResolver.__new__(EntityResolver)
+    old.__setstate__(state)
+    assert old.entity_id(m("a", 0, "موسكو")) == ids[("a", 0)]
+    assert old.entity_id(m("b", 30, "موسكو")) == ids[("b", 30)]
+    assert pickle.loads(pickle.dumps(r)).entity_id(m("b", 5, "بيونج يانج")) == ids[("b", 5)]

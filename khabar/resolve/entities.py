@@ -191,15 +191,39 @@ class EntityResolver:
         self.parts: dict[str, set[int]] = defaultdict(set)  # name part -> mention indices of full names
         # lone name parts waiting for a unique owner, by their key (indices in increasing order)
         self.waiting: dict[str, list[int]] = {}
-        self.by_span: dict[tuple[str, int, int], int] = {}
+        # where each article's mentions are: runs of indices [a, b) (one run when an article's
+        # mentions come together, as the engine adds them); a mention's index is looked up
+        # through a span table made for one article at a time (``_spans``), not kept for all
+        self.runs: dict[str, list[int]] = {}
+        self._spans: tuple[str, dict[tuple[int, int], int]] | None = None
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_spans"] = None
+        return state
 
     def __setstate__(self, state: dict) -> None:
         lone = state.pop("lone", None)  # the state of an older version: one list of waiting parts
+        by_span = state.pop("by_span", None)  # older versions kept every mention's span
         self.__dict__.update(state)
+        self.__dict__.setdefault("_spans", None)
         if lone is not None:
             self.waiting = {}
             for i in lone:
                 self.waiting.setdefault(norm_key(self.mentions[i].text), []).append(i)
+        if by_span is not None or "runs" not in state:
+            self.runs = {}
+            for i, m in enumerate(self.mentions):
+                self._run(m.article, i)
+
+    def _run(self, article: str, i: int) -> None:
+        runs = self.runs.get(article)
+        if runs is None:
+            self.runs[article] = [i, i + 1]
+        elif runs[-1] == i:
+            runs[-1] = i + 1
+        else:
+            runs += [i, i + 1]
 
     def find(self, i: int) -> int:
         p = self.parent
@@ -221,11 +245,12 @@ class EntityResolver:
     def add(self, mentions: Iterable[Mention]) -> None:
         lone: list[int] = []  # new lone name parts
         touched: set[str] = set()  # name parts that got new full names
+        self._spans = None  # an article's span table may gain mentions
         for m in mentions:
             i = len(self.mentions)
             self.mentions.append(Kept.of(m))
             self.parent.append(i)
-            self.by_span[(m.article, m.start, m.end)] = i
+            self._run(m.article, i)
             keys = _merge_keys(m)
             for kind, k in keys:
                 slot = (m.type, kind, k)
@@ -268,7 +293,16 @@ class EntityResolver:
                 self.waiting.setdefault(k, []).append(i)
 
     def entity_id(self, m: Mention) -> str | None:
-        i = self.by_span.get((m.article, m.start, m.end))
+        spans = self._spans
+        if spans is None or spans[0] != m.article:
+            table: dict[tuple[int, int], int] = {}
+            runs = self.runs.get(m.article, [])
+            for a, b in zip(runs[::2], runs[1::2]):
+                for i in range(a, b):
+                    k = self.mentions[i]
+                    table[(k.start, k.end)] = i
+            spans = self._spans = (m.article, table)
+        i = spans[1].get((m.start, m.end))
         return None if i is None else f"e{self.ids[self.find(i)]}"
 
     def entities(self) -> list[Entity]:
