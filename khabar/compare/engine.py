@@ -106,6 +106,13 @@ class CrossArticle:
                 ev.id = f"v{n}"
             yield aid, evs
 
+    def _event_jsons(self, events_of: EventSource | None, states: _StateEntities,
+                     groups: dict[str, str]) -> Iterator[tuple[dict[str, Any], ClaimEvent]]:
+        for aid, evs in self._events(events_of):
+            meta = self.meta[aid]
+            for ev in evs:
+                yield self._event_json(ev, meta, states, groups.get(aid, aid))
+
     def results(self, events_of: EventSource | None = None,
                 sink: Callable[[list[dict[str, Any]]], None] | None = None) -> dict[str, Any]:
         """The cross-article results in the dossier's shapes.
@@ -114,17 +121,15 @@ class CrossArticle:
         order, for an engine that does not keep them. ``sink``: given, the events' dicts go to it in
         batches, in order, once the claims are known (the events are then read twice), and the
         returned ``events`` list is empty."""
-        groups = self.dups.independence_groups()
+        pairs = self.dups.pairs()
+        groups = self.dups.independence_groups(pairs)
         entities = entities_json(self.resolver.entities())
         states = _StateEntities(entities)
         events, claim_events = [], []
-        for aid, evs in self._events(events_of):
-            meta = self.meta[aid]
-            for ev in evs:
-                d, ce = self._event_json(ev, meta, states, groups.get(aid, aid))
-                if sink is None:
-                    events.append(d)
-                claim_events.append(ce)
+        for d, ce in self._event_jsons(events_of, states, groups):
+            if sink is None:
+                events.append(d)
+            claim_events.append(ce)
         builder = ClaimBuilder()
         builder.add(claim_events)
         builder.finish()
@@ -153,12 +158,9 @@ class CrossArticle:
                 finish(ev)
         else:
             batch: list[dict[str, Any]] = []
-            for aid, evs in self._events(events_of):
-                meta = self.meta[aid]
-                for e in evs:
-                    d, _ = self._event_json(e, meta, states, groups.get(aid, aid))
-                    finish(d)
-                    batch.append(d)
+            for d, _ in self._event_jsons(events_of, states, groups):
+                finish(d)
+                batch.append(d)
                 if len(batch) >= 2000:
                     sink(batch)
                     batch = []
@@ -168,7 +170,7 @@ class CrossArticle:
         return {
             "entities": entities,
             "stories": stories_json(self.stories),
-            "duplicates": duplicates_json(self.dups.pairs()),
+            "duplicates": duplicates_json(pairs),
             "events": events,
             "claims": claims,
             "conflicts": conflicts,

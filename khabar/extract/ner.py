@@ -471,44 +471,30 @@ class _Fast:
                 E[-d:] += self.nb[idx[: n + d], k]
             else:
                 E[: n - d] += self.nb[idx[d:], k]
-        w = self.weights
         dense = self.has_dense[idx]
-        pos: list[int] = []
-        rows: list[int] = []
+        # the sentence's part of the features (what ``_assemble`` adds to the word types' own):
+        # BOS/EOS, word bigrams, gazetteer flags of the token and of its neighbours
+        context: list[list[str]] = [[] for _ in range(n)]
         if n:
-            pos += [0, n - 1]
-            rows += [w.row("BOS"), w.row("EOS")]
+            context[0].append("BOS")
+            context[-1].append("EOS")
         words = [e[0].w for e in entries]
-        attrs = w.attrs
         for i in range(1, n):
-            r = attrs.get(f"-1w|w={words[i - 1]}|{words[i]}")
-            if r is not None:
-                pos.append(i)
-                rows.append(r)
-            r = attrs.get(f"w|+1w={words[i - 1]}|{words[i]}")
-            if r is not None:
-                pos.append(i - 1)
-                rows.append(r)
+            context[i].append(f"-1w|w={words[i - 1]}|{words[i]}")
+            context[i - 1].append(f"w|+1w={words[i - 1]}|{words[i]}")
         gaz = _gaz_flags(tokens) if OPTS["gaz"] else None
         if gaz is not None:
             for j, flags in enumerate(gaz):
-                if not flags:
-                    continue
-                # token j's flags, for itself and as the neighbour before / after it
                 for i, prefix in ((j, "gz="), (j + 1, "-1gz="), (j - 1, "1gz=")):
-                    if 0 <= i < n:
-                        part = [prefix + g for g in flags]
-                        for f in (dict.fromkeys(part) if dense[i] else part):
-                            r = attrs.get(f)
-                            if r is not None:
-                                pos.append(i)
-                                rows.append(r)
-        if pos:
-            np.add.at(E, np.array(pos), w.W[np.array(rows)])
-        return [e[0] for e in entries], E, dense
+                    if flags and 0 <= i < n:
+                        context[i] += [prefix + g for g in flags]
+        return [e[0] for e in entries], self.with_extras(E, dense, context, copy=False), dense
 
-    def with_extras(self, E: np.ndarray, dense: np.ndarray, extras: Sequence[Sequence[str]]) -> np.ndarray:
-        """``E`` plus the weights of more features per token (the second pass's document features)."""
+    def with_extras(self, E: np.ndarray, dense: np.ndarray, extras: Sequence[Sequence[str]],
+                    copy: bool = True) -> np.ndarray:
+        """``E`` plus the weights of more features per token (a token with a word vector counts a
+        repeated feature once, as crfsuite does with its dict of features); ``copy=False`` adds
+        them in place."""
         attrs = self.weights.attrs
         pos: list[int] = []
         rows: list[int] = []
@@ -520,7 +506,8 @@ class _Fast:
                     rows.append(r)
         if not pos:
             return E
-        E = E.copy()
+        if copy:
+            E = E.copy()
         np.add.at(E, np.array(pos), self.weights.W[np.array(rows)])
         return E
 

@@ -155,6 +155,11 @@ def _jaccard(a: bytes, b: bytes) -> float:
 Hit = tuple[int, int, float]  # (paragraph in a, paragraph in b, Jaccard estimate)
 
 
+def _name(article_id: str, paragraph: int) -> str:
+    """A paragraph's name in the index: ``article#paragraph``."""
+    return f"{article_id}#{paragraph}"
+
+
 class DuplicateIndex:
     """Incremental near-duplicate detection over paragraphs (see the module doc)."""
 
@@ -190,7 +195,7 @@ class DuplicateIndex:
         values = [_values(p.minhash) for p in sketches]
         docs, boiler = self.docs, self.boiler
         for p, hv in zip(sketches, values, strict=True):
-            name = sys.intern(f"{article_id}#{p.index}")
+            name = sys.intern(_name(article_id, p.index))
             matches: list[tuple[str, int, float, str]] = []
             template = False
             for other in self.lsh.query(hv):
@@ -233,14 +238,14 @@ class DuplicateIndex:
         boiler = self.boiler
         if not boiler:
             return doc.words
-        return sum(w for i, w in doc.paragraphs.items() if f"{doc.id}#{i}" not in boiler)
+        return sum(w for i, w in doc.paragraphs.items() if _name(doc.id, i) not in boiler)
 
     def _judge(self, a: str, b: str, hits: list[Hit]) -> DuplicatePair | None:
         """The pair ``a``, ``b`` (a < b) as their shared paragraphs make it, or None if they are too
         little (boilerplate left out)."""
         boiler = self.boiler
         if boiler:
-            hits = [h for h in hits if f"{a}#{h[0]}" not in boiler and f"{b}#{h[1]}" not in boiler]
+            hits = [h for h in hits if _name(a, h[0]) not in boiler and _name(b, h[1]) not in boiler]
             if not hits:
                 return None
         da, db = self.docs[a], self.docs[b]
@@ -267,8 +272,9 @@ class DuplicateIndex:
                 out.append(pair)
         return out
 
-    def independence_groups(self) -> dict[str, str]:
-        """Article id → group id: articles linked by copies or by outlet count as one source."""
+    def independence_groups(self, pairs: list[DuplicatePair] | None = None) -> dict[str, str]:
+        """Article id → group id: articles linked by copies or by outlet count as one source
+        (``pairs``: ``self.pairs()``, if the caller has them already)."""
         parent = {a: a for a in self.docs}
 
         def find(x: str) -> str:
@@ -282,7 +288,7 @@ class DuplicateIndex:
             if rx != ry:
                 parent[max(rx, ry)] = min(rx, ry)
 
-        for pair in self.pairs():
+        for pair in self.pairs() if pairs is None else pairs:
             union(pair.a, pair.b)
         by_outlet: dict[str, str] = {}
         for d in self.docs.values():

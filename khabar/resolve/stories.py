@@ -41,7 +41,6 @@ import datetime as dt
 import math
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from importlib import resources
@@ -395,17 +394,15 @@ class StoryClusterer:
             return 1.0
         return math.log(1.0 + (len(self.stories) + 1) / (self._df.get(key, 0) + 1))
 
-    def overlap(self, ents: set[str] | frozenset[str], story: Story,
-                w: Callable[[str], float] | None = None) -> float:
-        """Weighted share of the article's entities (or of the story's, if fewer) the story names
-        (``w``: the weight of a key, if not ``_weight``)."""
+    def overlap(self, ents: set[str] | frozenset[str], story: Story) -> float:
+        """Weighted share of the article's entities (or of the story's, if fewer) the story names."""
         top = story.top
         if not ents or not top:
             return 0.0
         shared = ents & top
         if not shared:
             return 0.0
-        w = w or self._weight
+        w = self._weight
         num = sum(w(k) for k in shared)
         den = min(sum(w(k) for k in ents), sum(w(k) for k in top))
         return num / den if den else 0.0
@@ -443,8 +440,9 @@ class StoryClusterer:
         among those that clear it (``None``: none does).
 
         A story that names none of the article's entities has no overlap and no thread, so its
-        margin is ``sims - need - gap``, taken for all such stories at once; only the stories
-        that share an entity (from the key -> stories index) are scored one by one."""
+        margin is ``sims - need - gap``; the stories that share one (from the key -> stories
+        index) get ``overlap`` and ``thread`` computed in arrays over their entity numbers. Both
+        are scored for all candidates at once."""
         p = self.params
         bonus = p.entity_weight if ents else 0.0
         carry = p.thread_weight if ents else 0.0

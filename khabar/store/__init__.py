@@ -207,10 +207,13 @@ class Store:
             conn.execute(t.engine_state.update().where(t.engine_state.c.id == 1).values(version=version, blob=blob))
         else:
             conn.execute(t.engine_state.insert().values(id=1, version=version, blob=blob))
+        large = len(blob) > GIVE_BACK_BYTES
         del blob
-        _give_back()  # the pickler's memo and the blob: freed before the results are built
+        if large:
+            _give_back()  # the pickler's memo and the blob: freed before the results are built
         self._materialise(conn, engine, version)
-        _give_back()
+        if large:
+            _give_back()
         self._unsaved = 0
         return version
 
@@ -506,6 +509,9 @@ class Store:
             out.append({"id": i, "title": r["title"], "outlet": r["outlet"], "published": r["published"],
                         "story": r["story"], "snippet": _snippet(r["search"] or "", terms)})
         return len(ids), out
+
+
+GIVE_BACK_BYTES = 8 << 20  # a state this large (compressed) is worth giving memory back after
 
 
 def _give_back() -> None:
