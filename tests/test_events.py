@@ -401,3 +401,27 @@ def test_smoke_on_the_seed_articles():
     transfers = [ev for an in res.analyses for ev in an.events if ev.type in ("TRANSFER", "DEPLOY")]
     dirs = {(ev.actor_state, ev.recipient_state) for ev in transfers}
     assert ("كوريا الشمالية", "روسيا") in dirs and ("روسيا", "كوريا الشمالية") in dirs
+
+
+def test_zero_subject_after_a_sentence_without_events(monkeypatch):
+    """A sentence with no event trigger is not chunked into phrases unless a later one needs its
+    subject: here the next sentence's zero subject (وأكد) is the minister named in it."""
+    import khabar.extract.events as ev_mod
+
+    chunked = []
+    orig = ev_mod._Extractor._chunk
+
+    def spy(self, a, b, bounds):
+        chunked.append((a, b))
+        return orig(self, a, b, bounds)
+
+    monkeypatch.setattr(ev_mod._Extractor, "_chunk", spy)
+    ev = one("وزير الخارجية التركي هاكان فيدان في موسكو منذ صباح الأربعاء. وأكد أن بلاده تدعم الحل السياسي "
+             "للأزمة.", "STATEMENT")
+    assert has(ev.actor, "فيدان")
+    assert chunked == [(0, 11)]  # the first sentence, chunked when the second asked for its subject
+    chunked.clear()
+    # a sentence that comes after it with a subject of its own: the first is never chunked
+    one("وزير الخارجية التركي هاكان فيدان في موسكو منذ صباح الأربعاء. وقال الرئيس الروسي إن المحادثات "
+        "كانت مثمرة.", "STATEMENT")
+    assert chunked == []

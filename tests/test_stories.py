@@ -427,3 +427,34 @@ def test_state_pickled_before_threads_and_priming_loads():
     back.__setstate__(old)
     assert back._primed == 0 and back.params.thread_weight == StoryParams().thread_weight
     assert back.add("a2", with_cos(SUMMIT, 0.9), "2018-06-13", ["سنغافوره"], "") == sc.by_article["a1"]
+
+
+def test_prefetched_cosines_place_articles_as_one_at_a_time():
+    """``prefetch`` computes a batch's cosines with the stories there were before the batch; the
+    stories the batch's own articles join or start are scored again, so every article lands where
+    placing the articles one by one puts it, including in stories opened inside the batch."""
+    stream = list(_random_stream(11, n=240))
+    plain = StoryClusterer(params=P.with_(entity_idf=True))
+    for a in stream:
+        plain.add(*a[:5])
+    batched = StoryClusterer(params=P.with_(entity_idf=True))
+    used = 0
+    for i in range(0, len(stream), 40):
+        part = stream[i:i + 40]
+        batched.prefetch(a[1] for a in part)
+        for a in part:
+            pre = batched._pre
+            batched.add(*a[:5])
+            used += pre is not None and batched._pre is pre
+    assert batched.by_article == plain.by_article
+    assert len(plain.stories) > 12  # stories were started inside batches, not only before them
+    assert used > 150  # the prefetched cosines were the ones used
+
+
+def test_a_different_vector_drops_the_prefetched_cosines():
+    sc = StoryClusterer(params=P)
+    sc.add("a1", SUMMIT, "2018-06-12", [], "قمة")
+    sc.add("a2", QUAKE, "2018-06-12", [], "زلزال")
+    sc.prefetch([with_cos(SUMMIT, 0.9), with_cos(QUAKE, 0.9)])
+    s = sc.add("b1", with_cos(QUAKE, 0.95), "2018-06-12", [], "زلزال آخر")  # not the vector expected first
+    assert sc._pre is None and s == sc.by_article["a2"]

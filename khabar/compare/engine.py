@@ -77,6 +77,7 @@ class CrossArticle:
                 fresh.setdefault(a.article.id, a)
         if self.whole_batches:
             self.stories.prime(a.embedding for a in fresh.values())
+        self.stories.prefetch(a.embedding for a in fresh.values())
         for a in fresh.values():
             art = a.article
             self.surnames.learn(a.mentions)

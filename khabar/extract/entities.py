@@ -568,7 +568,7 @@ def _crf_ready() -> bool:
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 
 
-def _crf_mentions(text: str) -> list[Mention]:
+def _crf_mentions(text: str, tokens: list[Token] | None = None) -> list[Mention]:
     if not _crf_ready():
         return []
     try:
@@ -576,7 +576,7 @@ def _crf_mentions(text: str) -> list[Mention]:
 
         # the tagger learnt Arabic news text: its spans over Latin-script words (markup, code, English
         # quotes) are guesses, so only spans with Arabic letters are kept
-        return [m for m in crf_mentions(text) if _ARABIC_LETTER.search(m.text)]
+        return [m for m in crf_mentions(text, tokens=tokens) if _ARABIC_LETTER.search(m.text)]
     except Exception:
         return []
 
@@ -671,7 +671,7 @@ def find_entities(text: str, crf: bool = True, nested: bool = True, tokens: list
     # 4. CRF spans where the rules found nothing.
     if crf:
         taken = [(m.start, m.end) for m in mentions]
-        for m in _crf_mentions(text):
+        for m in _crf_mentions(text, toks):
             if m.type not in ("PERSON", "ORG", "GPE", "LOC", "FAC") or len(m.text.strip()) < 2:
                 continue
             if any(m.start < e and s < m.end for s, e in taken):

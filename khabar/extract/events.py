@@ -506,12 +506,56 @@ class _Extractor:
         self.events: list[Event] = []
         self.last_frame: Frame | None = None  # for وأضاف in the next sentence
         self.last_frame_sent = -10
-        self.last_subject: NP | None = None  # for zero subjects (وتعهد بصرف …)
+        self._last_subject: NP | None = None  # for zero subjects (وتعهد بصرف …)
+        # sentences since the last one with a subject whose phrases were never chunked, newest last:
+        # (a, b, bounds); the first of them with an agent gives last_subject when it is asked for
+        self._subject_from: list[tuple[int, int, set[int]]] = []
         self.sent_no = 0
         self.sources_seen: list[Attribution] = []
         self.a = self.b = 0
         self.bounds: set[int] = set()
-        self.nps: list[NP] = []
+        self._nps_of: list[NP] | None = []
+
+    @property
+    def nps(self) -> list[NP]:
+        """The sentence's noun phrases, chunked when first asked for: about half of the sentences of
+        news text have no event trigger and never need them. A pure function of the document, the
+        sentence's tokens and its clause boundaries, so chunking later gives the same phrases."""
+        if self._nps_of is None:
+            self._nps_of = self._nps(self.a, self.b)
+        return self._nps_of
+
+    @property
+    def last_subject(self) -> NP | None:
+        """The subject a zero subject refers to: the first explicit subject of the last sentence that
+        had one, or else its first agentive named phrase (see ``sentence``)."""
+        while self._subject_from:
+            a, b, bounds = self._subject_from.pop()
+            found = self._first_agent(self._chunk(a, b, bounds))
+            if found is not None:
+                self._subject_from.clear()
+                self._last_subject = found
+        return self._last_subject
+
+    def _is_last_subject(self, np_: NP) -> bool:
+        """``np_ is self.last_subject`` without chunking the pending sentences when it cannot be: what
+        they would give is a phrase made then, never one that exists now."""
+        return np_ is self._last_subject and self.last_subject is np_
+
+    def _chunk(self, a: int, b: int, bounds: set[int]) -> list[NP]:
+        """``_nps`` of an earlier sentence (its range and boundaries put back for the call)."""
+        saved = self.a, self.b, self.bounds
+        self.a, self.b, self.bounds = a, b, bounds
+        try:
+            return self._nps(a, b)
+        finally:
+            self.a, self.b, self.bounds = saved
+
+    @staticmethod
+    def _first_agent(nps: list[NP]) -> NP | None:
+        return next((n for n in nps if n.kind == "M" and not n.prep and n.agentive and n.mention is not None
+                     and n.mention.type in ("GPE", "ORG", "PERSON") and
+                     (n.mention.type != "GPE" or _state_of(n.mention.canonical or "", "GPE"))), None)
 
     # ---------------------------------------------------------------------------------------------
     def run(self) -> list[Event]:
@@ -554,7 +598,7 @@ class _Extractor:
         self.a, self.b = a, b
         self.s, self.e = s, e
         self.bounds = self._boundaries(a, b)
-        self.nps = self._nps(a, b)
+        self._nps_of = None
         cands = self._triggers(a, b)
         self.cands = cands
         frames = self._frames(cands)
@@ -597,12 +641,14 @@ class _Extractor:
             if subj is not None and subj.kind in ("M", "N", "A", "P"):
                 found = subj
                 break
-        if found is None:
-            found = next((n for n in self.nps if n.kind == "M" and not n.prep and n.agentive and n.mention is not None
-                          and n.mention.type in ("GPE", "ORG", "PERSON") and
-                          (n.mention.type != "GPE" or _state_of(n.mention.canonical or "", "GPE"))), None)
-        if found is not None:
-            self.last_subject = found
+        if found is None and self._nps_of is None:
+            self._subject_from.append((a, b, self.bounds))  # chunked only if a later sentence asks
+        else:
+            if found is None:
+                found = self._first_agent(self.nps)
+            if found is not None:
+                self._subject_from.clear()
+                self._last_subject = found
         for c, ev in kept:
             f = getattr(ev, "_frame", None)
             if f is not None and f.date_value is None and ev.date_source == "text":
@@ -1681,7 +1727,7 @@ class _Extractor:
             lo, hi, comp = self._content(c, sp)
             if t.has("needcomp") and not comp:
                 continue
-            if sp is not None and sp is self.last_subject and not comp and sources and \
+            if sp is not None and self._is_last_subject(sp) and not comp and sources and \
                     not self._carried(c) and c.i <= self.a + 1 and not c.hit.prefix:
                 continue  # "اكتشف المزيد …": no speaker in the text
             if not sources and kind in ("report", "relay", "part") and not comp:

@@ -988,13 +988,15 @@ def _loc_type(name: str, first_key: str) -> str:
 _TYPE_MAP = {"PERS": "PERSON", "ORG": "ORG", "LOC": "LOC"}
 
 
-def crf_mentions(text: str, tagger: CrfTagger | None = None, misc: bool = False) -> list[Mention]:
+def crf_mentions(
+    text: str, tagger: CrfTagger | None = None, misc: bool = False, tokens: list[Token] | None = None
+) -> list[Mention]:
     """PERSON / GPE / LOC / ORG mentions in ``text`` found by the CRF (``source="crf"``).
 
     Offsets index ``text`` (``text[m.start:m.end] == m.text``). MISC spans are skipped unless
-    ``misc`` (then typed OTHER).
+    ``misc`` (then typed OTHER). ``tokens``: ``tokenize(text)`` when the caller has it already.
     """
-    toks = tokenize(text)
+    toks = tokenize(text) if tokens is None else tokens
     if not toks:
         return []
     tagger = tagger or default_tagger()

@@ -29,6 +29,7 @@ import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -56,7 +57,7 @@ def _shingles(words: list[str]) -> set[bytes]:
 class ParagraphSketch:
     index: int
     words: int
-    minhash: LeanMinHash
+    values: bytes  # the MinHash's NUM_PERM hash values, 32 bits each (see ``_values``)
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +76,7 @@ def sketch_paragraphs(text: str) -> list[ParagraphSketch]:
             continue
         m = empty.copy()
         m.update_batch(list(_shingles(words)))
-        out.append(ParagraphSketch(i, len(words), LeanMinHash(m)))
+        out.append(ParagraphSketch(i, len(words), _values(m)))
     return out
 
 
@@ -104,52 +105,137 @@ def _bands() -> list[tuple[int, int]]:
 
 
 class _BandIndex:
-    """MinHash LSH over paragraph sketches: the banding of datasketch's ``MinHashLSH`` (same bands,
-    so the same candidates: the paragraphs that agree with the query on every hash value of at
-    least one band), in plain dicts keyed by a hash of each band (the band itself is compared on a
-    hit), and with the candidates returned in the order they were indexed, which makes results
-    independent of string hashing. About a third of the memory of datasketch's index."""
+    """MinHash LSH over paragraph sketches, in flat arrays: the banding of datasketch's
+    ``MinHashLSH`` (same bands, so the same candidates: the paragraphs that agree with the query on
+    every hash value of at least one band), with the candidates returned in the order they were
+    indexed.
 
-    def __init__(self, sketches: dict[str, bytes]) -> None:
-        self.bands = [(start * 4, end * 4) for start, end in _bands()]  # byte ranges of the hash values
-        self.tables: list[dict[int, str | list[str]]] = [{} for _ in self.bands]
-        self.order: dict[str, int] = {}
-        self.sketches = sketches  # name -> hash values (bytes), for the band comparison
+    A paragraph is a number (its row in ``values``, the sketches' hash values); each band of it gives
+    a 64-bit key (a hash of the band's values mixed with the band's number). The keys live in one
+    sorted array with the paragraphs' numbers beside it, and new ones in a small dict until there
+    are enough to merge (two sorted runs: a linear merge), so a paragraph costs ~170 bytes of index
+    instead of ~1.3 KB of dict entries, and one ``searchsorted`` answers all the bands of an
+    article's paragraphs. The band itself is compared on a hit, so a key collision never makes a
+    candidate."""
 
-    def insert(self, name: str, hv: bytes) -> None:
-        self.order[name] = len(self.order)
-        for (start, end), table in zip(self.bands, self.tables):
-            k = hash(hv[start:end])
-            cur = table.get(k)
+    MERGE = 1 << 15  # keys waiting in the dict before they are merged into the sorted arrays
+
+    def __init__(self) -> None:
+        ranges = _bands()
+        self.ranges = ranges
+        self.values = np.zeros((1024, NUM_PERM), dtype=np.uint32)  # row p: paragraph p's hash values
+        self.n = 0
+        self.keys = np.zeros(0, dtype=np.uint64)  # sorted band keys
+        self.ids = np.zeros(0, dtype=np.int32)  # the paragraph of each key
+        self.recent: dict[int, int | list[int]] = {}  # keys not merged yet -> paragraph(s)
+        self.recent_keys: list[int] = []  # the same keys and paragraphs, in the order they came
+        self.recent_ids: list[int] = []
+        self.pending = 0
+        # a band's key: its values times odd multipliers, summed (mod 2**64), plus the band's own
+        # constant (datasketch's bands are contiguous ranges from the first hash value)
+        assert ranges[0][0] == 0 and all(a[1] == b[0] for a, b in pairwise(ranges))
+        self.starts = np.array([lo for lo, _ in ranges])
+        self.width = ranges[-1][1]
+        rng = np.random.default_rng(_PERM_SEED)
+        self.mult = rng.integers(1, 2**63, size=self.width, dtype=np.uint64) | np.uint64(1)
+        self.salt = rng.integers(0, 2**63, size=len(ranges), dtype=np.uint64)
+
+    def band_keys(self, hv: np.ndarray) -> np.ndarray:
+        """(paragraphs × bands) keys of sketches given as rows of hash values."""
+        with np.errstate(over="ignore"):
+            prod = hv[:, : self.width].astype(np.uint64)
+            prod *= self.mult
+            return np.add.reduceat(prod, self.starts, axis=1, dtype=np.uint64) + self.salt
+
+    def insert(self, hv: np.ndarray, keys: np.ndarray) -> int:
+        """Index sketches (rows of hash values, their band keys); returns the first one's number
+        (the others follow it)."""
+        first, n = self.n, len(hv)
+        if first + n > len(self.values):
+            grown = np.zeros((max(2 * len(self.values), first + n), NUM_PERM), dtype=np.uint32)
+            grown[:first] = self.values[:first]
+            self.values = grown
+        self.values[first:first + n] = hv
+        self.n += n
+        if n > self.MERGE:  # a saved state coming back: straight into the sorted arrays
+            self._merge(keys.ravel(), np.repeat(np.arange(first, first + n, dtype=np.int32), keys.shape[1]))
+            return first
+        recent = self.recent
+        nb = keys.shape[1]
+        flat = keys.ravel().tolist()
+        owners = np.repeat(np.arange(first, first + n), nb).tolist()
+        self.recent_keys += flat
+        self.recent_ids += owners
+        for k, p in zip(flat, owners):
+            cur = recent.get(k)
             if cur is None:
-                table[k] = name  # most buckets hold one paragraph: no list for them
-            elif isinstance(cur, str):
-                table[k] = [cur, name]
+                recent[k] = p  # most keys belong to one paragraph: no list for them
+            elif isinstance(cur, int):
+                recent[k] = [cur, p]
             else:
-                cur.append(name)
+                cur.append(p)
+        self.pending += n * nb
+        if self.pending >= max(self.MERGE, len(self.keys) >> 4):
+            self._merge()
+        return first
 
-    def query(self, hv: bytes) -> list[str]:
-        found: set[str] = set()
-        for (start, end), table in zip(self.bands, self.tables):
-            band = hv[start:end]
-            cur = table.get(hash(band))
-            if cur is None:
+    def _merge(self, ks: np.ndarray | None = None, ps: np.ndarray | None = None) -> None:
+        """Move the waiting keys (or the ones given) into the sorted arrays."""
+        if ks is None:
+            if not self.recent:
+                return
+            ks = np.array(self.recent_keys, dtype=np.uint64)
+            ps = np.array(self.recent_ids, dtype=np.int32)
+            self.recent, self.recent_keys, self.recent_ids, self.pending = {}, [], [], 0
+        keys = np.concatenate([self.keys, ks])
+        ids = np.concatenate([self.ids, ps])
+        order = np.argsort(keys, kind="stable")  # a sorted run and a short one: timsort merges them
+        self.keys, self.ids = keys[order], ids[order]
+
+    def query(self, hv: np.ndarray, keys: np.ndarray) -> list[list[int]]:
+        """For each sketch (rows of ``hv``, their band keys in ``keys``): the indexed paragraphs that
+        agree with it on a whole band, in the order they were indexed."""
+        flat = keys.ravel()
+        nb = keys.shape[1]
+        per: list[list[int]] = [[] for _ in range(len(keys))]
+        size = len(self.keys)
+        if size:
+            lo = np.searchsorted(self.keys, flat)
+            hit = np.flatnonzero(self.keys[np.minimum(lo, size - 1)] == flat)
+            for x in hit.tolist():
+                a = z = int(lo[x])
+                while z < size and self.keys[z] == flat[x]:
+                    z += 1
+                per[x // nb] += self.ids[a:z].tolist()
+        if self.recent:
+            recent = self.recent
+            for x, k in enumerate(flat.tolist()):
+                more = recent.get(k)
+                if more is not None:
+                    if isinstance(more, int):
+                        per[x // nb].append(more)
+                    else:
+                        per[x // nb] += more
+        out: list[list[int]] = []
+        for i, cands in enumerate(per):
+            if not cands:
+                out.append([])
                 continue
-            for name in (cur,) if isinstance(cur, str) else cur:
-                if name not in found and self.sketches[name][start:end] == band:
-                    found.add(name)
-        return sorted(found, key=self.order.__getitem__)
+            ids = np.unique(np.array(cands, dtype=np.int64))
+            eq = self.values[ids] == hv[i]
+            # a 64-bit key can collide: keep the paragraphs that equal the sketch on a whole band
+            whole = np.zeros(len(ids), dtype=bool)
+            for s, e in self.ranges:
+                whole |= eq[:, s:e].all(axis=1)
+            out.append(ids[whole].tolist())
+        return out
 
 
-def _values(mh: LeanMinHash | bytes) -> bytes:
-    """A sketch's hash values as bytes, 32 bits each (MinHash values are below 2**32): what the index
-    keeps, about a quarter of a LeanMinHash's memory."""
+def _values(mh: MinHash | LeanMinHash | bytes) -> bytes:
+    """A sketch's hash values as bytes, 32 bits each (MinHash values are below 2**32): what a worker
+    sends and the index keeps, a quarter of a LeanMinHash's memory and nothing to rebuild when it
+    is unpickled."""
     return mh if isinstance(mh, bytes) else mh.hashvalues.astype(np.uint32).tobytes()
-
-
-def _jaccard(a: bytes, b: bytes) -> float:
-    """The Jaccard estimate of two sketches (same permutations): the share of equal hash values."""
-    return float(np.count_nonzero(np.frombuffer(a, dtype=np.uint32) == np.frombuffer(b, dtype=np.uint32))) / NUM_PERM
 
 
 Hit = tuple[int, int, float]  # (paragraph in a, paragraph in b, Jaccard estimate)
@@ -165,63 +251,96 @@ class DuplicateIndex:
 
     def __init__(self) -> None:
         self.docs: dict[str, _Doc] = {}
-        self.sketches: dict[str, bytes] = {}  # "article#paragraph" -> hash values
-        self.lsh = _BandIndex(self.sketches)
+        self.lsh = _BandIndex()
+        self.par_doc: list[str] = []  # paragraph number -> its article (the docs' own id strings)
+        self.par_index = np.zeros(1024, dtype=np.int32)  # paragraph number -> its index in the article
         self.hits: dict[tuple[str, str], list[Hit]] = {}  # (a, b), a < b -> shared paragraphs
         self.boiler: set[str] = set()  # "article#paragraph" names of boilerplate paragraphs
 
     def __getstate__(self) -> dict:
-        # the LSH index is derived: it is rebuilt from the sketches when the state is loaded
-        state = dict(self.__dict__)
-        del state["lsh"]
-        return state
+        # the band keys are derived: they are computed again when the state is loaded
+        n = self.lsh.n
+        return {"docs": self.docs, "hits": self.hits, "boiler": self.boiler,
+                "par_doc": self.par_doc, "par_index": self.par_index[:n].copy(),
+                "values": self.lsh.values[:n].copy()}
 
     def __setstate__(self, state: dict) -> None:
+        self.__init__()
         old_pairs = state.pop("pairs", None)
-        self.__dict__.update(state)
-        # (a state saved by an older version holds LeanMinHash objects, and its pairs as judged then)
-        self.sketches = {name: _values(mh) for name, mh in self.sketches.items()}
-        self.__dict__.setdefault("boiler", set())
-        if old_pairs is not None:
+        self.docs = state["docs"]
+        self.hits = state.get("hits", {})
+        self.boiler = state.get("boiler", set())
+        if old_pairs is not None:  # a state saved by an older version: its pairs as judged then
             self.hits = {k: [(o, i, p.similarity) for o, i in p.shared] for k, p in old_pairs.items()}
-        self.lsh = _BandIndex(self.sketches)
-        for name, hv in self.sketches.items():
-            self.lsh.insert(name, hv)
+        if "values" in state:
+            values = np.asarray(state["values"], dtype=np.uint32).reshape(-1, NUM_PERM)
+            owners, index = state["par_doc"], np.asarray(state["par_index"], dtype=np.int32)
+        else:  # older still: a dict "article#paragraph" -> sketch (LeanMinHash or bytes)
+            names = list(state["sketches"])
+            values = np.frombuffer(b"".join(_values(mh) for mh in state["sketches"].values()),
+                                   dtype=np.uint32).reshape(-1, NUM_PERM)
+            split = [name.rpartition("#") for name in names]
+            owners = [self.docs[a].id if a in self.docs else a for a, _, _ in split]
+            index = np.array([int(i) for _, _, i in split], dtype=np.int32)
+        if len(values):
+            self._insert(owners, index, values, self.lsh.band_keys(values))
+
+    def _insert(self, owners: list[str], index: np.ndarray, values: np.ndarray, keys: np.ndarray) -> None:
+        """Index paragraphs: their articles, their indexes in them, their hash values, band keys."""
+        first = self.lsh.insert(values, keys)
+        end = first + len(values)
+        if end > len(self.par_index):
+            grown = np.zeros(max(2 * len(self.par_index), end), dtype=np.int32)
+            grown[:first] = self.par_index[:first]
+            self.par_index = grown
+        self.par_index[first:end] = index
+        self.par_doc += owners
+
+    def indexed(self) -> list[str]:
+        """The names (``article#paragraph``) of the indexed paragraphs, in the order they were indexed."""
+        return [_name(a, int(i)) for a, i in zip(self.par_doc, self.par_index[: self.lsh.n])]
 
     def add(self, article_id: str, outlet: str | None, sketches: list[ParagraphSketch]) -> list[DuplicatePair]:
         """Index one article; returns the pairs it forms with earlier ones (as judged now)."""
+        again = self.docs.get(article_id)  # the same article added again: its paragraphs are indexed
         doc = _Doc(article_id, outlet, sum(p.words for p in sketches), {p.index: p.words for p in sketches})
         shared: dict[str, list[Hit]] = defaultdict(list)
-        values = [_values(p.minhash) for p in sketches]
-        docs, boiler = self.docs, self.boiler
-        for p, hv in zip(sketches, values, strict=True):
-            name = sys.intern(_name(article_id, p.index))
+        docs, boiler, lsh = self.docs, self.boiler, self.lsh
+        values = np.array([np.frombuffer(_values(p.values), dtype=np.uint32) for p in sketches],
+                          dtype=np.uint32).reshape(len(sketches), NUM_PERM)
+        band_keys = lsh.band_keys(values)
+        found_of = lsh.query(values, band_keys) if len(values) else []
+        fresh: list[int] = []  # rows to index
+        for row, (p, hv, found) in enumerate(zip(sketches, values, found_of, strict=True)):
+            name = _name(article_id, p.index)
             matches: list[tuple[str, int, float, str]] = []
             template = False
-            for other in self.lsh.query(hv):
-                oid, _, oidx = other.rpartition("#")
-                if oid == article_id:
-                    continue
-                j = _jaccard(hv, self.sketches[other])
-                if j < PARAGRAPH_THRESHOLD:
-                    continue
-                if outlet and other in boiler and docs[oid].outlet == outlet:
-                    template = True  # a known template of this outlet
-                    break
-                matches.append((oid, int(oidx), j, other))
+            if found:
+                same = np.count_nonzero(lsh.values[found] == hv, axis=1) / NUM_PERM
+                for q, j in zip(found, same.tolist()):
+                    oid = self.par_doc[q]
+                    if oid == article_id or j < PARAGRAPH_THRESHOLD:
+                        continue
+                    other = _name(oid, int(self.par_index[q]))
+                    if outlet and other in boiler and docs[oid].outlet == outlet:
+                        template = True  # a known template of this outlet
+                        break
+                    matches.append((oid, int(self.par_index[q]), j, other))
             if not template and outlet:
                 own = [m for m in matches if docs[m[0]].outlet == outlet]
                 if len({m[0] for m in own}) >= BOILERPLATE_COPIES:
                     template = True
                     boiler.update(m[3] for m in own)
             if template:
-                boiler.add(name)  # not indexed: the copies already there recognise the next one
+                boiler.add(sys.intern(name))  # not indexed: the copies already there recognise the next one
                 continue
             for oid, oidx, j, _ in matches:
                 shared[oid].append((oidx, p.index, j))
-            if name not in self.sketches:
-                self.lsh.insert(name, hv)
-                self.sketches[name] = hv
+            if again is None or p.index not in again.paragraphs:
+                fresh.append(row)
+        if fresh:  # indexed after the queries: an article's paragraphs never match each other
+            self._insert([article_id] * len(fresh), np.array([sketches[r].index for r in fresh], dtype=np.int32),
+                         values[fresh], band_keys[fresh])
         self.docs[article_id] = doc
         new = []
         for oid, hits in shared.items():

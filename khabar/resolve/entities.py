@@ -27,6 +27,7 @@ from typing import NamedTuple
 
 from ..model import Entity, Mention
 from ..text.normalize import key as norm_key
+from ..text.normalize import keys_of
 
 # Letters that transliteration conventions use for the same foreign sound.
 _SKELETON_FOLD = str.maketrans(
@@ -97,6 +98,12 @@ class SurnameIndex:
     def __init__(self) -> None:
         self.owners: dict[str, set[str]] = defaultdict(set)
         self.source: dict[str, Mention] = {}
+        self.single: set[str] = set()  # the last names one person owns
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        if "single" not in state:  # saved by an older version
+            self.single = {k for k, v in self.owners.items() if len(v) == 1}
 
     def learn(self, mentions: Iterable[Mention]) -> None:
         for m in mentions:
@@ -106,14 +113,23 @@ class SurnameIndex:
             parts = full.split()
             last = norm_key(parts[-1]) if parts else ""
             if len(parts) >= 2 and len(last) >= 4 and not last.startswith("ال"):
-                self.owners[last].add(norm_key(full))
+                owners = self.owners[last]
+                owners.add(norm_key(full))
+                if len(owners) == 1:
+                    self.single.add(last)
+                else:
+                    self.single.discard(last)
                 self.source.setdefault(last, m)
 
     def scan(self, article_id: str, text: str, mentions: list[Mention]) -> list[Mention]:
-        owned = self.owners
-        # the words that can be a known surname at all, each looked at once (most articles have none)
-        words = {w for w in set(_NAME_TOKEN.findall(text))
-                 if any(len(owned.get(base, ())) == 1 for _, base in _surname_forms(w))}
+        owned, single = self.owners, self.single
+        # the words that can be a known surname at all, each looked at once (most articles have none):
+        # first by their keys, all normalised at once (a surname with at most two proclitic letters),
+        # then exactly by their readings
+        uniq = list(set(_NAME_TOKEN.findall(text)))
+        words = {w for w, f in zip(uniq, keys_of(uniq), strict=True)
+                 if (f in single or (f[:1] in _CLITIC1 and f[1:] in single) or (f[:2] in _CLITIC2 and f[2:] in single))
+                 and not single.isdisjoint(_surname_bases(w))}
         if not words:
             return []
         spans = [(m.start, m.end) for m in mentions]
@@ -136,13 +152,22 @@ class SurnameIndex:
         return out
 
 
-@lru_cache(maxsize=1 << 17)
+_CLITIC1 = frozenset(("و", "ف", "ب", "ل"))
+_CLITIC2 = frozenset(("وب", "ول", "فب", "فل"))
+
+
+@lru_cache(maxsize=1 << 16)
 def _surname_forms(token: str) -> tuple[tuple[int, str], ...]:
     """(proclitic length, base) readings of a word a surname can hide in, longest base first."""
     from ..text.tokens import bases
 
     return tuple((len(prefix), base) for prefix, base in bases(norm_key(token))[:4]
-                 if prefix in ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل"))
+                 if prefix == "" or prefix in _CLITIC1 or prefix in _CLITIC2)
+
+
+@lru_cache(maxsize=1 << 16)
+def _surname_bases(token: str) -> frozenset[str]:
+    return frozenset(base for _, base in _surname_forms(token))
 
 
 def surname_mentions(texts: dict[str, str], mentions: list[Mention]) -> list[Mention]:

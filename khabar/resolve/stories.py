@@ -41,6 +41,7 @@ import datetime as dt
 import math
 import zlib
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from importlib import resources
@@ -70,6 +71,18 @@ MERGE_THRESHOLD = 0.0  # merge two stories whose centroids (+ entity bonus) clea
 HALF_LIFE_DAYS = 0.0  # an article's weight in its story's centroid halves every this many days (0: never)
 THREAD_WEIGHT = 1.0  # the gap penalty shrinks by this times the entity overlap (a thread carries over time)
 THREAD_MIN_SHARED = 2  # entities an article must share with a story for its thread to count
+
+
+@dataclass
+class _Prefetched:
+    """``StoryClusterer.prefetch``: the cosines (articles × the ``n`` stories there were) and the
+    rows whose centroid changed since (or that are new)."""
+
+    n: int
+    vecs: np.ndarray
+    sims: np.ndarray
+    next: int = 0
+    changed: set[int] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -229,6 +242,7 @@ class StoryClusterer:
 
     def _reset_index(self, dim: int) -> None:
         self._dim = dim
+        self._pre: _Prefetched | None = None  # cosines of the next articles, computed together
         self._cent = np.zeros((0, dim), dtype=np.float32)  # normalised centroids, one row per story
         self._first = np.zeros(0, dtype=np.int64)  # date ordinals, -1 when undated
         self._last = np.zeros(0, dtype=np.int64)
@@ -262,6 +276,8 @@ class StoryClusterer:
         """Bring the story's row (centroid, dates, size) and the entity table up to date."""
         i = story.row
         self._cent[i] = story.centroid
+        if self._pre is not None:
+            self._pre.changed.add(i)
         if story.lex_sum is not None:
             norm = float(np.linalg.norm(story.lex_sum))
             self._lcent[i] = story.lex_sum / norm if norm else 0.0
@@ -309,7 +325,7 @@ class StoryClusterer:
         """Pickled without the derived index (rebuilt on load): smaller, and robust to its changes."""
         state = dict(self.__dict__)
         for k in ("_cent", "_first", "_last", "_size", "_df", "_holders", "_kid", "_kdf", "_topids", "_lcent",
-                  "_haslex"):
+                  "_haslex", "_pre"):
             state.pop(k, None)
         return state
 
@@ -356,11 +372,45 @@ class StoryClusterer:
             buckets = np.unique(np.fromiter((_slots(t)[0] for t in set(terms)), dtype=np.int64))
             self._lex_df[buckets] += 1
 
+    def prefetch(self, vectors: Iterable[np.ndarray]) -> None:
+        """The embedding cosines of the next articles to be placed (the next ``add`` calls, one per
+        vector, in this order) with the stories as they are now, in one matrix product: the
+        centroids are read once for the batch rather than once per article, which is most of the
+        time of placing an article once there are thousands of stories. The rows that change
+        before an article is placed (stories joined or started by the articles before it) are
+        computed again for it, so each article is scored against the stories as they are then.
+        An ``add`` with another vector than the next one drops what is left."""
+        vecs = [np.asarray(v, dtype=np.float32) for v in vectors]
+        n = len(self.stories)
+        if len(vecs) < 2 or not n or self.params.merge_threshold:  # merging moves rows: not worth tracking
+            self._pre = None
+            return
+        mat = np.stack(vecs)
+        self._pre = _Prefetched(n, mat, mat @ self._cent[:n].T)
+
+    def _cosines(self, vec: np.ndarray) -> np.ndarray:
+        """The embedding cosine of ``vec`` with every story (from ``prefetch`` when it is the next
+        vector there)."""
+        n = len(self.stories)
+        pre = self._pre
+        if pre is not None:
+            i = pre.next
+            if i < len(pre.vecs) and np.array_equal(pre.vecs[i], vec):
+                pre.next += 1
+                sims = np.empty(n, dtype=np.float32)
+                sims[: pre.n] = pre.sims[i]
+                if pre.changed:  # (new stories are among them: their rows were indexed since)
+                    rows = np.fromiter(pre.changed, dtype=np.int64, count=len(pre.changed))
+                    sims[rows] = self._cent[rows] @ vec
+                return sims
+            self._pre = None
+        return self._cent[:n] @ vec
+
     def similarities(self, vec: np.ndarray, lex: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
         """Per story: the embedding cosine, mixed with the word-vector cosine where both sides have
         words; and where it was mixed (``None``: nowhere)."""
         n = len(self.stories)
-        sims = self._cent[:n] @ vec
+        sims = self._cosines(vec)
         w = self.params.lex_weight
         if lex is None or not w:
             return sims, None
@@ -591,6 +641,7 @@ class StoryClusterer:
         return story
 
     def _absorb(self, keep: Story, gone: Story) -> None:
+        self._pre = None  # rows move
         keep.vector_sum = keep.vector_sum + gone.vector_sum
         if gone.lex_sum is not None:
             keep.lex_sum = gone.lex_sum.copy() if keep.lex_sum is None else keep.lex_sum + gone.lex_sum

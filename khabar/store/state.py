@@ -20,7 +20,7 @@ _ALLOWED = {
     ("datetime", "date"), ("datetime", "datetime"), ("datetime", "timedelta"),
     ("numpy", "ndarray"), ("numpy", "dtype"), ("numpy.core.multiarray", "_reconstruct"),
     ("numpy._core.multiarray", "_reconstruct"), ("numpy.core.multiarray", "scalar"), ("numpy._core.multiarray", "scalar"),
-    ("numpy", "uint64"), ("numpy", "uint32"), ("numpy", "float32"), ("numpy", "float64"), ("numpy", "int64"),
+    ("numpy", "uint64"), ("numpy", "uint32"), ("numpy", "float32"), ("numpy", "float64"), ("numpy", "int64"), ("numpy", "int32"),
     ("_codecs", "encode"), ("copyreg", "_reconstructor"), ("builtins", "object"),
     ("numpy._core.numeric", "_frombuffer"), ("numpy.core.numeric", "_frombuffer"),
 }
@@ -43,11 +43,11 @@ class _Compressing:
         self._z = zlib.compressobj(3)
         self._parts: list[bytes] = []
 
-    def write(self, data: bytes) -> int:
-        out = self._z.compress(data)
+    def write(self, data: Any) -> int:
+        out = self._z.compress(data)  # bytes, or a PickleBuffer (a numpy array's memory, protocol 5)
         if out:
             self._parts.append(out)
-        return len(data)
+        return memoryview(data).nbytes
 
     def getvalue(self) -> bytes:
         self._parts.append(self._z.flush())

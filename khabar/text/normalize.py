@@ -73,6 +73,15 @@ def _key(s: str) -> str:
     return " ".join(s.split())
 
 
+def keys_of(words: list[str]) -> list[str]:
+    """``key`` of each of ``words`` (words of letters: nothing in them that normalises to
+    whitespace), normalised in one pass over them all rather than one call each."""
+    if not words:
+        return []
+    s = unicodedata.normalize("NFKC", "\n".join(words))
+    return DIACRITICS.sub("", s).translate(_FOLD_TABLE).lower().split("\n")
+
+
 # Keys of short strings (tokens, names, phrases) are cached: the same words come back in every
 # article, and a look-up is several times cheaper than normalising again. Bounded: the cache is
 # emptied when full (a news vocabulary's working set fits comfortably).
