@@ -196,6 +196,7 @@ class ArticleAnalysis:
     events: list[Event] = field(default_factory=list)
     embedding: Any = None  # numpy vector for story clustering (khabar.resolve.embed)
     sketches: list[Any] = field(default_factory=list)  # paragraph MinHash sketches (khabar.resolve.duplicates)
+    text_key: str | None = None  # the text's match key (khabar.text.key), made where the article is
 
 
 def to_plain(obj: Any) -> Any:

@@ -73,7 +73,8 @@ def process_documents(raws: list[RawDocument | SourceError]) -> list[ArticleAnal
 
 def fingerprint(analysis: ArticleAnalysis) -> None:
     """What the cross-article stages need from one article, computed where the article is: its
-    embedding (stories) and its paragraph sketches (duplicates)."""
+    embedding (stories), its paragraph sketches (duplicates) and its text's match key (content
+    digest, search text)."""
     fingerprint_all([analysis])
 
 
@@ -81,6 +82,7 @@ def fingerprint_all(analyses: list[ArticleAnalysis]) -> None:
     """``fingerprint`` for several articles, their embeddings in one encoder call."""
     from .resolve.duplicates import sketch_paragraphs
     from .resolve.embed import embed_articles
+    from .text import key
 
     if not analyses:
         return
@@ -88,6 +90,7 @@ def fingerprint_all(analyses: list[ArticleAnalysis]) -> None:
     for a, vec in zip(analyses, vectors):
         a.embedding = vec.copy()  # a row of its own: pickling a view would carry the whole batch
         a.sketches = sketch_paragraphs(a.article.text)
+        a.text_key = key(a.article.text)
 
 
 @dataclass

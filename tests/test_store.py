@@ -175,3 +175,25 @@ def test_store_engine_reads_events_back_and_writes_them_in_batches(tmp_path, ana
     assert store.results()["claims"] == r["claims"] and store.results()["graph"] == r["graph"]
     assert store.results()["events"] == r["events"]
     store.engine.dispose()
+
+
+def test_the_workers_text_key_gives_the_same_digest_and_search_text(analyses):
+    """Workers send each text's match key; the store's content digest and search text made from it
+    are the ones it makes from the text itself (an analysis from elsewhere has no key)."""
+    import copy
+
+    from khabar.resolve.duplicates import digest
+    from khabar.store import _search_text
+
+    for a in analyses:
+        assert a.text_key and len(a.text_key) > 100
+        bare = copy.copy(a)
+        bare.text_key = None
+        assert digest(a.article.text, a.text_key) == digest(a.article.text)
+        assert _search_text(a) == _search_text(bare)
+    untitled = copy.copy(analyses[0])
+    untitled.article = copy.copy(untitled.article)
+    untitled.article.title = None
+    bare = copy.copy(untitled)
+    bare.text_key = None
+    assert _search_text(untitled) == _search_text(bare) == untitled.text_key

@@ -422,9 +422,10 @@ class DuplicateIndex:
         return {a: name[find(a)] for a in parent}
 
 
-def digest(text: str) -> str:
-    """Content digest of a cleaned text (for re-ingestion checks)."""
-    return hashlib.sha256(key(text).encode("utf-8")).hexdigest()
+def digest(text: str, text_key: str | None = None) -> str:
+    """Content digest of a cleaned text (for re-ingestion checks); ``text_key``: ``key(text)``, when
+    the caller has it."""
+    return hashlib.sha256((key(text) if text_key is None else text_key).encode("utf-8")).hexdigest()
 
 
 def duplicates_json(pairs: list[DuplicatePair]) -> list[dict]:

@@ -138,7 +138,7 @@ class Store:
                 ordered = [r[0] for r in conn.execute(sa.select(t.articles.c.id).order_by(t.articles.c.seq))]
                 self._catch_up(conn, engine, ordered)
                 taken = set(ordered)
-                digests = [digest(a.article.text) for a in analyses]
+                digests = [digest(a.article.text, a.text_key) for a in analyses]
                 stored = self._digests(conn, digests)
                 new: list[ArticleAnalysis] = []
                 rows: list[dict[str, Any]] = []
@@ -535,7 +535,9 @@ def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) ->
 
 def _search_text(a: ArticleAnalysis) -> str:
     """Normalised (match-key) title and text for full-text search."""
-    return key(f"{a.article.title or ''}\n{a.article.text}")
+    if a.text_key is None:
+        return key(f"{a.article.title or ''}\n{a.article.text}")
+    return " ".join(k for k in (key(a.article.title or ""), a.text_key) if k)
 
 
 def _snippet(search: str, terms: list[str], width: int = 160) -> str:
