@@ -124,3 +124,24 @@ def test_entity_ids_by_span_across_articles_and_an_older_saved_state():
     assert old.entity_id(m("a", 0, "موسكو")) == ids[("a", 0)]
     assert old.entity_id(m("b", 30, "موسكو")) == ids[("b", 30)]
     assert pickle.loads(pickle.dumps(r)).entity_id(m("b", 5, "بيونج يانج")) == ids[("b", 5)]
+
+
+def test_a_surname_index_learns_incrementally_and_loads_an_older_state():
+    """One owner: the surname alone is a mention (with a clitic too); a second person with the same
+    last name makes it ambiguous, so it is no longer guessed. An index saved before it kept its set
+    of single-owner names gets it back when loaded."""
+    import pickle
+
+    from khabar.resolve.entities import SurnameIndex
+
+    first = {"a": "قال وزير الداخلية التركي سليمان صويلو إن الشرطة أوقفت 48 شخصا."}
+    later = "وأكد صويلو أن التحقيقات مستمرة، ونقلت الصحيفة عن لصويلو قوله إن الحدود آمنة."
+    idx = SurnameIndex()
+    idx.learn(_mentions(first))
+    assert [m.text for m in idx.scan("b", later, [])] == ["صويلو", "صويلو"]
+    old = pickle.loads(pickle.dumps(idx))
+    del old.__dict__["single"]
+    old.__setstate__(dict(old.__dict__))
+    assert [m.text for m in old.scan("b", later, [])] == ["صويلو", "صويلو"]
+    idx.learn(_mentions({"c": "وصل رجل الأعمال أحمد صويلو إلى المدينة."}))
+    assert idx.scan("b", later, []) == []

@@ -202,11 +202,10 @@ class _BandIndex:
         if size:
             lo = np.searchsorted(self.keys, flat)
             hit = np.flatnonzero(self.keys[np.minimum(lo, size - 1)] == flat)
-            for x in hit.tolist():
-                a = z = int(lo[x])
-                while z < size and self.keys[z] == flat[x]:
-                    z += 1
-                per[x // nb] += self.ids[a:z].tolist()
+            if len(hit):
+                hi = np.searchsorted(self.keys, flat[hit], side="right")
+                for x, a, z in zip(hit.tolist(), lo[hit].tolist(), hi.tolist(), strict=True):
+                    per[x // nb] += self.ids[a:z].tolist()
         if self.recent:
             recent = self.recent
             for x, k in enumerate(flat.tolist()):
@@ -261,8 +260,8 @@ class DuplicateIndex:
         # the band keys are derived: they are computed again when the state is loaded
         n = self.lsh.n
         return {"docs": self.docs, "hits": self.hits, "boiler": self.boiler,
-                "par_doc": self.par_doc, "par_index": self.par_index[:n].copy(),
-                "values": self.lsh.values[:n].copy()}
+                "par_doc": self.par_doc, "par_index": self.par_index[:n],  # (contiguous views: pickled
+                "values": self.lsh.values[:n]}                              # without a copy)
 
     def __setstate__(self, state: dict) -> None:
         self.__init__()
