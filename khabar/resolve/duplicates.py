@@ -305,8 +305,7 @@ class DuplicateIndex:
         doc = _Doc(article_id, outlet, sum(p.words for p in sketches), {p.index: p.words for p in sketches})
         shared: dict[str, list[Hit]] = defaultdict(list)
         docs, boiler, lsh = self.docs, self.boiler, self.lsh
-        values = np.array([np.frombuffer(_values(p.values), dtype=np.uint32) for p in sketches],
-                          dtype=np.uint32).reshape(len(sketches), NUM_PERM)
+        values = np.frombuffer(b"".join(p.values for p in sketches), dtype=np.uint32).reshape(-1, NUM_PERM)
         band_keys = lsh.band_keys(values)
         found_of = lsh.query(values, band_keys) if len(values) else []
         fresh: list[int] = []  # rows to index

@@ -122,14 +122,12 @@ class SurnameIndex:
                 self.source.setdefault(last, m)
 
     def scan(self, article_id: str, text: str, mentions: list[Mention]) -> list[Mention]:
-        owned, single = self.owners, self.single
-        # the words that can be a known surname at all, each looked at once (most articles have none):
-        # first by their keys, all normalised at once (a surname with at most two proclitic letters),
-        # then exactly by their readings
+        single = self.single
+        # the words that can be a known surname at all (most articles have none), by their keys, all
+        # normalised at once: a surname with at most two proclitic letters
         uniq = list(set(_NAME_TOKEN.findall(text)))
         words = {w for w, f in zip(uniq, keys_of(uniq), strict=True)
-                 if (f in single or (f[:1] in _CLITIC1 and f[1:] in single) or (f[:2] in _CLITIC2 and f[2:] in single))
-                 and not single.isdisjoint(_surname_bases(w))}
+                 if f in single or (f[:1] in _CLITIC1 and f[1:] in single) or (f[:2] in _CLITIC2 and f[2:] in single)}
         if not words:
             return []
         spans = [(m.start, m.end) for m in mentions]
@@ -138,8 +136,7 @@ class SurnameIndex:
             if tm.group() not in words:
                 continue
             for cut, base in _surname_forms(tm.group()):
-                owners = owned.get(base)
-                if not owners or len(owners) != 1:
+                if base not in single:
                     continue
                 start, end = tm.start() + cut, tm.end()
                 if any(s <= start < e or s < end <= e for s, e in spans):
@@ -163,11 +160,6 @@ def _surname_forms(token: str) -> tuple[tuple[int, str], ...]:
 
     return tuple((len(prefix), base) for prefix, base in bases(norm_key(token))[:4]
                  if prefix == "" or prefix in _CLITIC1 or prefix in _CLITIC2)
-
-
-@lru_cache(maxsize=1 << 16)
-def _surname_bases(token: str) -> frozenset[str]:
-    return frozenset(base for _, base in _surname_forms(token))
 
 
 def surname_mentions(texts: dict[str, str], mentions: list[Mention]) -> list[Mention]:

@@ -67,19 +67,18 @@ def key(s: str) -> str:
 
 
 def _key(s: str) -> str:
-    s = unicodedata.normalize("NFKC", s)
-    s = DIACRITICS.sub("", s)
-    s = s.translate(_FOLD_TABLE).lower()
-    return " ".join(s.split())
+    return " ".join(_fold(s).split())
+
+
+def _fold(s: str) -> str:
+    """``key`` without the whitespace collapsed."""
+    return DIACRITICS.sub("", unicodedata.normalize("NFKC", s)).translate(_FOLD_TABLE).lower()
 
 
 def keys_of(words: list[str]) -> list[str]:
     """``key`` of each of ``words`` (words of letters: nothing in them that normalises to
     whitespace), normalised in one pass over them all rather than one call each."""
-    if not words:
-        return []
-    s = unicodedata.normalize("NFKC", "\n".join(words))
-    return DIACRITICS.sub("", s).translate(_FOLD_TABLE).lower().split("\n")
+    return _fold("\n".join(words)).split("\n") if words else []
 
 
 # Keys of short strings (tokens, names, phrases) are cached: the same words come back in every
