@@ -6,6 +6,7 @@ Usage (from the repository root):
     python bench/throughput.py --limit 3000          # the first 3000 articles only
     python bench/throughput.py --workers 2           # only the 2-worker run (and the floor)
     python bench/throughput.py --double --workers 2  # the corpus fed twice (new ids): memory growth
+    python bench/throughput.py --double-edited --limit 10000 --workers 2   # twice, every text edited
 
 The corpus is ``/work/shared/data/ant_multisource.jsonl.xz`` (``--corpus`` for another; the bench
 skips with a message when it is absent). Each run is a separate process, so its time and memory are
@@ -20,6 +21,11 @@ its own:
   --workers N`` does (minus the terminal output);
 * **--double** — the corpus, then the corpus again with new ids (a generator, not a file copy):
   the second copy is analysed again but stored as duplicates, so memory should not grow with it.
+* **--double-edited** — the same, but each text of the second copy ends with one more line (as a
+  site republishing a wire story adds its own), so no text is content-identical to one already
+  stored: every article of the second copy is added, with its mentions, paragraphs and story
+  membership, and is found to be a copy of its original. This is the test of what the calling
+  process keeps per article.
 
 Reported per run: wall time, articles/s, words/s, peak memory as ``khabar analyze`` reports it
 (``getrusage`` maxrss of the process plus that of its largest child) and the peak of the summed
@@ -124,7 +130,10 @@ def floor_pass(corpus: Path, limit: int | None) -> dict:
     return {"run": "floor", "articles": n, "words": words, "tokens": tokens, "seconds": time.perf_counter() - t0}
 
 
-def _documents(corpus: Path, limit: int | None, double: bool) -> Iterator:
+EDIT_LINE = "وأعاد الموقع نشر هذا التقرير نقلا عن مصدره الأصلي."  # "the site republished this report from its source"
+
+
+def _documents(corpus: Path, limit: int | None, double: str | None) -> Iterator:
     from khabar.ingest.sources import IngestOptions, iter_documents
 
     yield from islice(iter_documents([str(corpus)], IngestOptions(offline=True)), limit)
@@ -133,10 +142,12 @@ def _documents(corpus: Path, limit: int | None, double: bool) -> Iterator:
             if hasattr(d, "id"):
                 d.id = f"{d.id}~2"
                 d.source = f"{d.source} (again)"
+                if double == "edited":
+                    d.content = d.content.rstrip() + "\n\n" + EDIT_LINE
             yield d
 
 
-def khabar_run(corpus: Path, workers: int, limit: int | None, double: bool, db: str) -> dict:
+def khabar_run(corpus: Path, workers: int, limit: int | None, double: str | None, db: str) -> dict:
     from khabar.parallel import limit_blas_threads, map_documents
     from khabar.pipeline import store_results
     from khabar.store import Store
@@ -175,7 +186,8 @@ def khabar_run(corpus: Path, workers: int, limit: int | None, double: bool, db: 
     stored = store.counts()
     tree = sampler.stop()
     return {
-        "run": f"khabar, {workers} worker{'s' if workers > 1 else ''}" + (" (corpus twice)" if double else ""),
+        "run": f"khabar, {workers} worker{'s' if workers > 1 else ''}"
+               + {None: "", "same": " (corpus twice)", "edited": " (twice, edited)"}[double],
         "workers": workers, "double": double, "articles": counts["articles"], "words": counts["words"],
         "seconds": seconds, "added": res.added, "duplicates": res.duplicates, "errors": len(res.errors),
         "peak_mb": _peak_getrusage_mb(), "tree_peak_mb": tree, "stored": stored,
@@ -192,7 +204,8 @@ def _child(args: argparse.Namespace) -> None:
         out = floor_pass(corpus, args.limit)
     else:
         with tempfile.TemporaryDirectory(prefix="khabar-bench-") as tmp:
-            out = khabar_run(corpus, args.child_workers, args.limit, args.double, str(Path(tmp) / "bench.db"))
+            double = "edited" if args.double_edited else "same" if args.double else None
+            out = khabar_run(corpus, args.child_workers, args.limit, double, str(Path(tmp) / "bench.db"))
     print("RESULT " + json.dumps(out))
 
 
@@ -229,6 +242,8 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="only the first N articles")
     ap.add_argument("--workers", default="1,2", help="worker counts to run, comma-separated (default 1,2)")
     ap.add_argument("--double", action="store_true", help="also feed the corpus twice (memory growth)")
+    ap.add_argument("--double-edited", action="store_true",
+                    help="also feed it twice, the second copy's texts edited (memory growth per article)")
     ap.add_argument("--no-floor", action="store_true")
     ap.add_argument("--no-crf", action="store_true", help="without the CRF NER tagger (to see its cost)")
     ap.add_argument("--child", choices=["floor", "run"], help=argparse.SUPPRESS)
@@ -254,16 +269,19 @@ def main() -> None:
         r = _spawn(args, "--child", "run", "--child-workers", str(w))
         results.append(r)
         print(_fmt(r), flush=True)
-    if args.double:
+    for flag, wanted, what in (("--double", args.double, "the corpus twice"),
+                               ("--double-edited", args.double_edited, "the corpus twice, edited")):
+        if not wanted:
+            continue
         w = max(workers)
-        r = _spawn(args, "--child", "run", "--child-workers", str(w), "--double")
+        r = _spawn(args, "--child", "run", "--child-workers", str(w), flag)
         print(_fmt(r), flush=True)
         single = next(x for x in results if x["workers"] == w)
         growth = r["peak_mb"] / single["peak_mb"] - 1
         tree = ""
         if r.get("tree_peak_mb") and single.get("tree_peak_mb"):
             tree = f"; process tree {r['tree_peak_mb'] / single['tree_peak_mb'] - 1:+.1%}"
-        print(f"memory growth with the corpus twice: {growth:+.1%} (getrusage){tree}")
+        print(f"memory growth with {what}: {growth:+.1%} (getrusage){tree}")
     by_w = {r["workers"]: r for r in results}
     if 1 in by_w and 2 in by_w:
         print(f"2 workers vs 1: {by_w[1]['seconds'] / by_w[2]['seconds']:.2f}x faster")

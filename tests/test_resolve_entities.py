@@ -115,14 +115,23 @@ def test_entity_ids_by_span_across_articles_and_an_older_saved_state():
     assert ids[("a", 0)] == ids[("b", 30)] and ids[("a", 10)] == ids[("b", 5)]
     assert ids[("a", 50)] not in (ids[("a", 0)], ids[("a", 10)]) and ids[("a", 50)] is not None
     assert r.entity_id(m("a", 99, "لندن")) is None
-    # an older state: by_span instead of runs
+    # older states: every mention kept as an object (a list), with runs or, older still, by_span
     state = r.__getstate__()
+    kept = r.mentions
+    for name in ("_str", "_sid", "_type", "_text", "_canon", "_latin", "_start", "_end"):
+        del state[name]
+    state.update(mentions=kept, parent=list(r.parent))
+    with_runs = dict(state)
     del state["runs"]
-    state["by_span"] = {(x.article, x.start, x.end): i for i, x in enumerate(r.mentions)}
-    old = EntityResolver.__new__(EntityResolver)
-    old.__setstate__(state)
-    assert old.entity_id(m("a", 0, "موسكو")) == ids[("a", 0)]
-    assert old.entity_id(m("b", 30, "موسكو")) == ids[("b", 30)]
+    state["by_span"] = {(x.article, x.start, x.end): i for i, x in enumerate(kept)}
+    for st in (with_runs, state):
+        old = EntityResolver.__new__(EntityResolver)
+        old.__setstate__(dict(st))
+        assert old.entity_id(m("a", 0, "موسكو")) == ids[("a", 0)]
+        assert old.entity_id(m("b", 30, "موسكو")) == ids[("b", 30)]
+        assert old.mentions == kept and old.entities() == r.entities()
+        old.add([m("c", 0, "بيونج يونج")])  # and it goes on learning
+        assert old.entity_id(m("c", 0, "بيونج يونج")) == ids[("a", 10)]
     assert pickle.loads(pickle.dumps(r)).entity_id(m("b", 5, "بيونج يانج")) == ids[("b", 5)]
 
 

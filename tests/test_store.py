@@ -151,7 +151,8 @@ def test_killed_ingest_resumes_to_the_same_store(tmp_path):
 
 def test_store_engine_reads_events_back_and_writes_them_in_batches(tmp_path, analyses):
     """The store's engine keeps no events (they are in the articles' rows): the events, claims,
-    timeline and graph it writes are those of an engine that keeps them, given the same articles."""
+    timeline and graph it writes are those of an engine that keeps them, given the same articles.
+    So are the entities, which it writes as they are made, with their mentions."""
     import sqlalchemy as sa
 
     from khabar.compare.engine import CrossArticle
@@ -163,11 +164,16 @@ def test_store_engine_reads_events_back_and_writes_them_in_batches(tmp_path, ana
     assert engine.keep_events is False and engine.events == {}
     with store.engine.connect() as conn:
         stored = [row[0] for row in conn.execute(sa.select(t.events.c.data))]
+        entities = [row[0] for row in conn.execute(sa.select(t.entities.c.data))]
+        mentions = {r[0]: r[1] for r in conn.execute(sa.select(t.entities.c.id, t.entities.c.n_mentions))}
         timeline = [tuple(r) for r in conn.execute(sa.select(t.timeline.c.event, t.timeline.c.story).order_by(t.timeline.c.n))]
     kept = CrossArticle(whole_batches=False)
     kept.add(_fresh(analyses))
     r = kept.results()
     assert len(r["events"]) > 20
+    assert sorted(entities, key=lambda e: int(e["id"][1:])) == r["entities"]
+    assert mentions == {e["id"]: len(e["mentions"]) for e in r["entities"]}
+    assert sum(mentions.values()) > 100
     assert sorted(stored, key=lambda e: int(e["id"][1:])) == r["events"]
     story = {e["id"]: e["story"] for e in r["events"]}
     claim_story = {c["id"]: c["story"] for c in r["claims"]}

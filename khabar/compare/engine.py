@@ -13,13 +13,14 @@ so a large store's final results are never all in memory at once.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from ..model import Article, ArticleAnalysis, Event, Mention
 from ..resolve.duplicates import DuplicateIndex, duplicates_json
-from ..resolve.entities import EntityResolver, SurnameIndex, entities_json
+from ..resolve.entities import EntityResolver, SurnameIndex
 from ..resolve.stories import StoryClusterer, article_entities, stories_json
 from ..text.normalize import key
 from .claims import TYPE_AR, ClaimBuilder, ClaimEvent, claims_json, object_key
@@ -86,7 +87,8 @@ class CrossArticle:
             keys = [key(m.canonical or m.text) for m in mentions if m.type in STORY_ENTITY_TYPES]
             self.stories.add(art.id, a.embedding, art.published, article_entities(keys), art.title or "")
             self.dups.add(art.id, art.outlet, a.sketches)
-            self.meta[art.id] = ArticleMeta(art.id, art.title, art.outlet, art.published, list(art.wire))
+            # what the events' JSON reads of their article (its title and wire are in the store)
+            self.meta[art.id] = ArticleMeta(art.id, None, _intern(art.outlet), _intern(art.published), _NO_WIRE)
             if self.keep_events:
                 self.events[art.id] = list(a.events)
             self.order.append(art.id)
@@ -108,28 +110,48 @@ class CrossArticle:
             yield aid, evs
 
     def _event_jsons(self, events_of: EventSource | None, states: _StateEntities,
-                     groups: dict[str, str]) -> Iterator[tuple[dict[str, Any], ClaimEvent]]:
+                     groups: dict[str, str], dicts: bool = True, claims: bool = True,
+                     ) -> Iterator[tuple[dict[str, Any] | None, ClaimEvent | None]]:
+        """Every event in the dossier's shape and as the claims see it (either ``None`` when not
+        asked for)."""
         for aid, evs in self._events(events_of):
             meta = self.meta[aid]
             for ev in evs:
-                yield self._event_json(ev, meta, states, groups.get(aid, aid))
+                yield self._event_json(ev, meta, states, groups.get(aid, aid), dicts, claims)
 
     def results(self, events_of: EventSource | None = None,
-                sink: Callable[[list[dict[str, Any]]], None] | None = None) -> dict[str, Any]:
+                sink: Callable[[list[dict[str, Any]]], None] | None = None,
+                entity_sink: Callable[[list[dict[str, Any]]], None] | None = None) -> dict[str, Any]:
         """The cross-article results in the dossier's shapes.
 
         ``events_of(article_ids)``: the events of those articles as ``(id, events)`` pairs in that
         order, for an engine that does not keep them. ``sink``: given, the events' dicts go to it in
         batches, in order, once the claims are known (the events are then read twice), and the
-        returned ``events`` list is empty."""
+        returned ``events`` list is empty. ``entity_sink``: given, the entities go to it in batches
+        with their mentions, and the returned ``entities`` have empty ``mentions`` (every mention
+        of a large corpus as a dict at once was the largest part of a store's final results)."""
         pairs = self.dups.pairs()
         groups = self.dups.independence_groups(pairs)
-        entities = entities_json(self.resolver.entities())
+        entities: list[dict[str, Any]] = []
+        batch: list[dict[str, Any]] = []
+        for e in self.resolver.iter_entities_json():
+            if entity_sink is None:
+                entities.append(e)
+                continue
+            batch.append(e)
+            entities.append({**e, "mentions": []})
+            if len(batch) >= 2000:
+                entity_sink(batch)
+                batch = []
+        if entity_sink is not None:
+            entity_sink(batch)
+        n_resolved = len(entities)
         states = _StateEntities(entities)
         events, claim_events = [], []
-        for d, ce in self._event_jsons(events_of, states, groups):
-            if sink is None:
+        for d, ce in self._event_jsons(events_of, states, groups, dicts=sink is None):
+            if d is not None:
                 events.append(d)
+            assert ce is not None
             claim_events.append(ce)
         builder = ClaimBuilder()
         builder.add(claim_events)
@@ -159,13 +181,16 @@ class CrossArticle:
                 finish(ev)
         else:
             batch: list[dict[str, Any]] = []
-            for d, _ in self._event_jsons(events_of, states, groups):
+            for d, _ in self._event_jsons(events_of, states, groups, claims=False):
+                assert d is not None
                 finish(d)
                 batch.append(d)
                 if len(batch) >= 2000:
                     sink(batch)
                     batch = []
             sink(batch)
+        if entity_sink is not None:
+            entity_sink(entities[n_resolved:])  # the states named only through their capitals
         timeline.sort(key=lambda t: (t["date"], t["claim"] or "", t["event"] or ""))
         graph = build_graph(claims, graph_events, {e["id"]: e for e in entities})
         return {
@@ -182,8 +207,10 @@ class CrossArticle:
             "stale": dict(builder.stale_articles()),
         }
 
-    def _event_json(self, ev: Event, meta: ArticleMeta, states: _StateEntities, group: str):
-        """An Event in the dossier's shape (entity ids) and the comparison's view of it."""
+    def _event_json(self, ev: Event, meta: ArticleMeta, states: _StateEntities, group: str, dicts: bool = True,
+                    claims: bool = True) -> tuple[dict[str, Any] | None, ClaimEvent | None]:
+        """An Event in the dossier's shape (entity ids) and the comparison's view of it (either
+        ``None`` when not asked for: a store's results read the events twice, once for each)."""
         resolver = self.resolver
 
         def ent(m: Mention | None, state: str | None) -> str | None:
@@ -194,34 +221,37 @@ class CrossArticle:
         actor = ent(ev.actor, ev.actor_state or _capital_of(ev.actor))
         recipient = ent(ev.recipient, ev.recipient_state or _capital_of(ev.recipient))
         place = resolver.entity_id(ev.place) if ev.place is not None else None
-        # For matching claims a capital is its state: "visited Pyongyang" and "visited North Korea" agree.
-        place_state = _capital_of(ev.place)
-        claim_place = states.id_of(place_state) if place_state else place
         q = ev.quantity
         quantity = None if q is None else {
             "value": q.value, "min": q.min, "max": q.max, "unit": q.unit, "qualifier": q.qualifier, "text": q.text,
         }
-        attributed = [
-            {"entity": resolver.entity_id(at.mention) if at.mention is not None else None, "text": at.text,
-             "kind": at.kind}
-            for at in ev.attributed_to or []
-        ] or [{"entity": None, "text": meta.outlet or "the outlet", "kind": "outlet"}]
-        d = {
-            "id": ev.id, "type": ev.type, "subtype": ev.subtype, "article": meta.id,
-            "start": ev.start, "end": ev.end, "text": ev.text,
-            "trigger": {"text": ev.trigger, "start": ev.trigger_start, "end": ev.trigger_end},
-            "actor": actor, "actor_mention": _mention_json(ev.actor),
-            "recipient": recipient, "recipient_mention": _mention_json(ev.recipient),
-            "object": ev.object, "quantity": quantity, "date": ev.date, "date_source": ev.date_source,
-            "place": place, "place_mention": _mention_json(ev.place),
-            "attributed_to": attributed, "modality": ev.modality,
-        }
-        ce = ClaimEvent(
-            id=ev.id, type=ev.type, article=meta.id, start=ev.start, end=ev.end, actor=actor, recipient=recipient,
-            place=claim_place, object_key=object_key(ev.object, q.unit if q else None), object=ev.object,
-            quantity=quantity, date=ev.date, date_from_text=ev.date_source == "text", modality=ev.modality,
-            published=meta.published, group=group, outlet=meta.outlet, subtype=ev.subtype,
-        )
+        d = ce = None
+        if dicts:
+            attributed = [
+                {"entity": resolver.entity_id(at.mention) if at.mention is not None else None, "text": at.text,
+                 "kind": at.kind}
+                for at in ev.attributed_to or []
+            ] or [{"entity": None, "text": meta.outlet or "the outlet", "kind": "outlet"}]
+            d = {
+                "id": ev.id, "type": ev.type, "subtype": ev.subtype, "article": meta.id,
+                "start": ev.start, "end": ev.end, "text": ev.text,
+                "trigger": {"text": ev.trigger, "start": ev.trigger_start, "end": ev.trigger_end},
+                "actor": actor, "actor_mention": _mention_json(ev.actor),
+                "recipient": recipient, "recipient_mention": _mention_json(ev.recipient),
+                "object": ev.object, "quantity": quantity, "date": ev.date, "date_source": ev.date_source,
+                "place": place, "place_mention": _mention_json(ev.place),
+                "attributed_to": attributed, "modality": ev.modality,
+            }
+        if claims:
+            # For matching claims a capital is its state: "visited Pyongyang" and "visited North Korea" agree.
+            place_state = _capital_of(ev.place)
+            claim_place = states.id_of(place_state) if place_state else place
+            ce = ClaimEvent(
+                id=ev.id, type=ev.type, article=meta.id, start=ev.start, end=ev.end, actor=actor, recipient=recipient,
+                place=claim_place, object_key=object_key(ev.object, q.unit if q else None), object=ev.object,
+                quantity=quantity, date=ev.date, date_from_text=ev.date_source == "text", modality=ev.modality,
+                published=meta.published, group=group, outlet=meta.outlet, subtype=ev.subtype,
+            )
         return d, ce
 
 
@@ -269,6 +299,13 @@ def _event_summary(ev: dict[str, Any], names: dict[str, str]) -> str:
     if ev.get("recipient"):
         parts.append("← " + names.get(ev["recipient"], ""))
     return " ".join(p for p in parts if p)
+
+
+_NO_WIRE: list[str] = []  # shared: never appended to
+
+
+def _intern(s: str | None) -> str | None:
+    return sys.intern(s) if s else s
 
 
 def article_meta(article: Article) -> ArticleMeta:

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import re
 import sys
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -56,15 +57,6 @@ def skeleton(name: str) -> str:
         if w:
             words.append(w)
     return " ".join(words)
-
-
-def _latin_for(name: str, mentions: list[Mention]) -> str:
-    latins = Counter(m.latin for m in mentions if m.latin)
-    if latins:
-        return latins.most_common(1)[0][0]
-    from ..text.translit import to_latin
-
-    return to_latin(name)
 
 
 def _merge_keys(m: Mention) -> set[tuple[str, str]]:
@@ -176,8 +168,8 @@ def surname_mentions(texts: dict[str, str], mentions: list[Mention]) -> list[Men
 
 
 class Kept(NamedTuple):
-    """What the resolver keeps of a mention (it keeps every one): a tuple, its strings shared —
-    about a quarter of a ``Mention``'s memory, and far less to pickle in the store's state."""
+    """A mention as the resolver gives it back (``EntityResolver.mention``): its type, surface,
+    lexicon name, Latin rendering, article and span."""
 
     type: str
     text: str
@@ -189,23 +181,30 @@ class Kept(NamedTuple):
 
     @classmethod
     def of(cls, m: Mention) -> Kept:
-        intern = sys.intern
-        return cls(intern(m.type), intern(m.text), intern(m.canonical) if m.canonical else m.canonical,
-                   intern(m.latin) if m.latin else m.latin, intern(m.article) if m.article else m.article,
-                   m.start, m.end)
+        return cls(m.type, m.text, m.canonical, m.latin, m.article, m.start, m.end)
 
 
 class EntityResolver:
     """Incremental entity resolution: add articles' mentions as they come; entity ids are stable
-    (when two entities turn out to be one, the older id stays)."""
+    (when two entities turn out to be one, the older id stays).
+
+    Every mention is kept, as six 32-bit numbers in columns (its type, surface, lexicon name and
+    Latin rendering as numbers of strings kept once each, its span) and its parent in the
+    union-find: about 28 bytes a mention. What else is kept grows with the spellings and the
+    entities, not with the mentions: the strings, the merge keys, and per name part the people
+    whose full name has it."""
 
     def __init__(self) -> None:
-        self.mentions: list[Kept | Mention] = []  # (states saved before Kept hold Mentions)
-        self.parent: list[int] = []
+        self._str: list[str | None] = [None]  # string number -> string (0 is None)
+        self._sid: dict[str, int] = {}
+        self._type, self._text, self._canon, self._latin = array("i"), array("i"), array("i"), array("i")
+        self._start, self._end = array("i"), array("i")
+        self.parent = array("i")
         self.slots: dict[tuple[str, str, str], int] = {}
         self.ids: dict[int, int] = {}  # root mention index -> entity number
         self.next_id = 1
-        self.parts: dict[str, set[int]] = defaultdict(set)  # name part -> mention indices of full names
+        # name part -> the union-find roots (at the time they were added) of the full names that have it
+        self.parts: dict[str, set[int]] = defaultdict(set)
         # lone name parts waiting for a unique owner, by their key (indices in increasing order)
         self.waiting: dict[str, list[int]] = {}
         # where each article's mentions are: runs of indices [a, b) (one run when an article's
@@ -222,16 +221,70 @@ class EntityResolver:
     def __setstate__(self, state: dict) -> None:
         lone = state.pop("lone", None)  # the state of an older version: one list of waiting parts
         by_span = state.pop("by_span", None)  # older versions kept every mention's span
+        kept = state.pop("mentions", None)  # older versions kept every mention as an object
         self.__dict__.update(state)
         self.__dict__.setdefault("_spans", None)
+        if kept is not None:
+            self._str, self._sid = [None], {}
+            for name in ("_type", "_text", "_canon", "_latin", "_start", "_end"):
+                setattr(self, name, array("i"))
+            for m in kept:
+                self._keep(m)
+            self.parent = array("i", self.parent)
         if lone is not None:
             self.waiting = {}
             for i in lone:
-                self.waiting.setdefault(norm_key(self.mentions[i].text), []).append(i)
+                self.waiting.setdefault(norm_key(self._s(self._text[i])), []).append(i)
         if by_span is not None or "runs" not in state:
             self.runs = {}
-            for i, m in enumerate(self.mentions):
+            for i, m in enumerate(kept or []):
                 self._run(m.article, i)
+
+    def __len__(self) -> int:
+        return len(self.parent)
+
+    def _n(self, s: str | None) -> int:
+        if s is None:
+            return 0
+        n = self._sid.get(s)
+        if n is None:
+            n = self._sid[s] = len(self._str)
+            self._str.append(s)
+        return n
+
+    def _s(self, n: int) -> str | None:
+        return self._str[n]
+
+    def _keep(self, m: Mention | Kept) -> None:
+        self._type.append(self._n(m.type))
+        self._text.append(self._n(m.text))
+        self._canon.append(self._n(m.canonical or None))
+        self._latin.append(self._n(m.latin or None))
+        self._start.append(m.start)
+        self._end.append(m.end)
+
+    def _articles(self) -> list[str | None]:
+        """Every mention's article, from the runs (made when needed, not kept)."""
+        out: list[str | None] = [None] * len(self)
+        for art, runs in self.runs.items():
+            for a, b in zip(runs[::2], runs[1::2]):
+                out[a:b] = [art] * (b - a)
+        return out
+
+    def mention(self, i: int, article: str | None = None) -> Kept:
+        """Mention ``i`` as it was added (``article``: its article, when the caller knows it)."""
+        if article is None:
+            article = next(art for art, runs in self.runs.items()
+                           if any(a <= i < b for a, b in zip(runs[::2], runs[1::2])))
+        s = self._str
+        return Kept(s[self._type[i]], s[self._text[i]], s[self._canon[i]], s[self._latin[i]], article,
+                    self._start[i], self._end[i])
+
+    @property
+    def mentions(self) -> list[Kept]:
+        """Every mention, in the order added (made on each call: for tests and tools)."""
+        arts = self._articles()
+        return [self.mention(i, arts[i]) for i in range(len(self))]
 
     def _run(self, article: str, i: int) -> None:
         runs = self.runs.get(article)
@@ -264,10 +317,10 @@ class EntityResolver:
         touched: set[str] = set()  # name parts that got new full names
         self._spans = None  # an article's span table may gain mentions
         for m in mentions:
-            i = len(self.mentions)
-            self.mentions.append(Kept.of(m))
+            i = len(self.parent)
+            self._keep(m)
             self.parent.append(i)
-            self._run(m.article, i)
+            self._run(sys.intern(m.article), i)
             keys = _merge_keys(m)
             for kind, k in keys:
                 slot = (m.type, kind, k)
@@ -279,8 +332,9 @@ class EntityResolver:
                 full = m.canonical or m.text
                 parts = norm_key(full).split()
                 if len(parts) >= 2:
+                    root = self.find(i)  # owners are read as roots: one entry per person, not per mention
                     for part in parts:
-                        self.parts[part].add(i)
+                        self.parts[part].add(root)
                     touched.update(parts)
                 resolved = m.canonical and norm_key(m.canonical) != norm_key(m.text)
                 if not resolved and len(m.text.split()) == 1:
@@ -302,7 +356,7 @@ class EntityResolver:
             cands.extend(self.waiting.pop(k, ()))
         cands.sort()
         for i in cands:
-            k = norm_key(self.mentions[i].text)
+            k = norm_key(self._s(self._text[i]))
             owners = {self.find(r) for r in self.parts.get(k, ())}
             if len(owners) == 1:
                 self.union(owners.pop(), i)
@@ -314,34 +368,63 @@ class EntityResolver:
         if spans is None or spans[0] != m.article:
             table: dict[tuple[int, int], int] = {}
             runs = self.runs.get(m.article, [])
+            starts, ends = self._start, self._end
             for a, b in zip(runs[::2], runs[1::2]):
                 for i in range(a, b):
-                    k = self.mentions[i]
-                    table[(k.start, k.end)] = i
+                    table[(starts[i], ends[i])] = i
             spans = self._spans = (m.article, table)
         i = spans[1].get((m.start, m.end))
         return None if i is None else f"e{self.ids[self.find(i)]}"
 
+    def _groups(self) -> Iterator[tuple[int, list[int], list[str | None]]]:
+        """Each entity's root and mention indices (in the order added), in entity-number order;
+        and every mention's article."""
+        groups: dict[int, list[int]] = defaultdict(list)
+        for i in range(len(self)):
+            groups[self.find(i)].append(i)
+        arts = self._articles()
+        for root in sorted(groups, key=self.ids.__getitem__):
+            yield root, groups[root], arts
+
+    def _describe(self, group: list[int]) -> tuple[str, str, str, list[str]]:
+        """An entity's type, name, Latin name, aliases and its mentions sorted by article and start."""
+        s = self._str
+        canon = Counter(s[self._canon[i]] for i in group if self._canon[i])
+        surfaces = Counter(s[self._text[i]] for i in group)
+        name = canon.most_common(1)[0][0] if canon else _longest_common(surfaces)
+        latins = Counter(s[self._latin[i]] for i in group if self._latin[i])
+        if latins:
+            latin = latins.most_common(1)[0][0]
+        else:
+            from ..text.translit import to_latin
+
+            latin = to_latin(name)
+        aliases = sorted(surfaces, key=lambda x: (-surfaces[x], x))
+        return s[self._type[group[0]]], name, latin, aliases
+
     def entities(self) -> list[Entity]:
-        groups: dict[int, list[Kept | Mention]] = defaultdict(list)
-        for i, m in enumerate(self.mentions):
-            groups[self.find(i)].append(m)
         out = []
-        for root, group in sorted(groups.items(), key=lambda kv: self.ids[kv[0]]):
-            canon = Counter(m.canonical for m in group if m.canonical)
-            surfaces = Counter(m.text for m in group)
-            name = canon.most_common(1)[0][0] if canon else _longest_common(surfaces)
-            out.append(
-                Entity(
-                    id=f"e{self.ids[root]}",
-                    type=group[0].type,
-                    name=name,
-                    latin=_latin_for(name, group),
-                    aliases=sorted(surfaces, key=lambda s: (-surfaces[s], s)),
-                    mentions=sorted(group, key=lambda m: (m.article, m.start)),
-                )
-            )
+        for root, group, arts in self._groups():
+            typ, name, latin, aliases = self._describe(group)
+            ms = sorted((self.mention(i, arts[i]) for i in group), key=lambda m: (m.article, m.start))
+            out.append(Entity(id=f"e{self.ids[root]}", type=typ, name=name, latin=latin, aliases=aliases, mentions=ms))
         return out
+
+    def entities_json(self) -> list[dict]:
+        """``entities_json(self.entities())`` without making a mention object for every mention."""
+        return list(self.iter_entities_json())
+
+    def iter_entities_json(self) -> Iterator[dict]:
+        """The entities in the dossier's shape, one at a time, in entity-number order."""
+        s, texts, starts, ends = self._str, self._text, self._start, self._end
+        for root, group, arts in self._groups():
+            typ, name, latin, aliases = self._describe(group)
+            order = sorted(group, key=lambda i: (arts[i], starts[i]))
+            yield {
+                "id": f"e{self.ids[root]}", "type": typ, "name": name, "latin": latin, "aliases": aliases,
+                "mentions": [{"article": arts[i], "start": starts[i], "end": ends[i], "text": s[texts[i]]}
+                             for i in order],
+            }
 
 
 def resolve_entities(mentions: Iterable[Mention]) -> list[Entity]:

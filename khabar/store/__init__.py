@@ -280,7 +280,15 @@ class Store:
                 for e in batch
             ])
 
-        r = engine.results(events_of=self._events_of(conn), sink=write_events)
+        def write_entities(batch: list[dict[str, Any]]) -> None:
+            _insert(conn, t.entities, [
+                {"id": e["id"], "type": e["type"], "name": e["name"], "latin": e["latin"],
+                 "n_mentions": len(e["mentions"]),
+                 "search": " ".join({key(x) for x in [e["name"], *e["aliases"]]} | {e["latin"].lower()}), "data": e}
+                for e in batch
+            ])
+
+        r = engine.results(events_of=self._events_of(conn), sink=write_events, entity_sink=write_entities)
         story_of = r["story_of"]
         claims_by_story: dict[str | None, int] = {}
         conflicts_by_story: dict[str | None, int] = {}
@@ -294,11 +302,6 @@ class Store:
              "n_articles": len(s["articles"]), "n_claims": claims_by_story.get(s["id"], 0),
              "n_conflicts": conflicts_by_story.get(s["id"], 0), "data": s}
             for s in r["stories"]
-        ])
-        _insert(conn, t.entities, [
-            {"id": e["id"], "type": e["type"], "name": e["name"], "latin": e["latin"], "n_mentions": len(e["mentions"]),
-             "search": " ".join({key(x) for x in [e["name"], *e["aliases"]]} | {e["latin"].lower()}), "data": e}
-            for e in r["entities"]
         ])
         _insert(conn, t.claims, [
             {"id": c["id"], "story": c.get("story"), "status": c["status"], "type": c["type"], "summary": c["summary"],

@@ -21,6 +21,7 @@ _ALLOWED = {
     ("numpy", "ndarray"), ("numpy", "dtype"), ("numpy.core.multiarray", "_reconstruct"),
     ("numpy._core.multiarray", "_reconstruct"), ("numpy.core.multiarray", "scalar"), ("numpy._core.multiarray", "scalar"),
     ("numpy", "uint64"), ("numpy", "uint32"), ("numpy", "float32"), ("numpy", "float64"), ("numpy", "int64"), ("numpy", "int32"),
+    ("array", "array"), ("array", "_array_reconstructor"),
     ("_codecs", "encode"), ("copyreg", "_reconstructor"), ("builtins", "object"),
     ("numpy._core.numeric", "_frombuffer"), ("numpy.core.numeric", "_frombuffer"),
 }
