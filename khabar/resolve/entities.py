@@ -240,7 +240,9 @@ class EntityResolver:
             for i, m in enumerate(kept or []):
                 self._run(m.article, i)
 
-    def __len__(self) -> int:
+    @property
+    def size(self) -> int:
+        """The number of mentions kept."""
         return len(self.parent)
 
     def _n(self, s: str | None) -> int:
@@ -265,7 +267,7 @@ class EntityResolver:
 
     def _articles(self) -> list[str | None]:
         """Every mention's article, from the runs (made when needed, not kept)."""
-        out: list[str | None] = [None] * len(self)
+        out: list[str | None] = [None] * self.size
         for art, runs in self.runs.items():
             for a, b in zip(runs[::2], runs[1::2]):
                 out[a:b] = [art] * (b - a)
@@ -284,7 +286,7 @@ class EntityResolver:
     def mentions(self) -> list[Kept]:
         """Every mention, in the order added (made on each call: for tests and tools)."""
         arts = self._articles()
-        return [self.mention(i, arts[i]) for i in range(len(self))]
+        return [self.mention(i, arts[i]) for i in range(self.size)]
 
     def _run(self, article: str, i: int) -> None:
         runs = self.runs.get(article)
@@ -320,7 +322,7 @@ class EntityResolver:
             i = len(self.parent)
             self._keep(m)
             self.parent.append(i)
-            self._run(sys.intern(m.article), i)
+            self._run(sys.intern(m.article) if m.article else m.article, i)
             keys = _merge_keys(m)
             for kind, k in keys:
                 slot = (m.type, kind, k)
@@ -380,7 +382,7 @@ class EntityResolver:
         """Each entity's root and mention indices (in the order added), in entity-number order;
         and every mention's article."""
         groups: dict[int, list[int]] = defaultdict(list)
-        for i in range(len(self)):
+        for i in range(self.size):
             groups[self.find(i)].append(i)
         arts = self._articles()
         for root in sorted(groups, key=self.ids.__getitem__):
