@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import Article, ArticleAnalysis, Event, Mention
+from ..model import ArticleAnalysis, Event, Mention
 from ..resolve.duplicates import DuplicateIndex, duplicates_json
 from ..resolve.entities import EntityResolver, SurnameIndex
 from ..resolve.stories import StoryClusterer, article_entities, stories_json
@@ -133,18 +133,15 @@ class CrossArticle:
         pairs = self.dups.pairs()
         groups = self.dups.independence_groups(pairs)
         entities: list[dict[str, Any]] = []
-        batch: list[dict[str, Any]] = []
-        for e in self.resolver.iter_entities_json():
-            if entity_sink is None:
-                entities.append(e)
-                continue
-            batch.append(e)
-            entities.append({**e, "mentions": []})
-            if len(batch) >= 2000:
-                entity_sink(batch)
-                batch = []
-        if entity_sink is not None:
-            entity_sink(batch)
+        if entity_sink is None:
+            entities += self.resolver.iter_entities_json()
+        else:
+            def kept_light(es: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+                for e in es:
+                    entities.append({**e, "mentions": []})
+                    yield e
+
+            _in_batches(kept_light(self.resolver.iter_entities_json()), entity_sink)
         n_resolved = len(entities)
         states = _StateEntities(entities)
         events, claim_events = [], []
@@ -180,15 +177,13 @@ class CrossArticle:
             for ev in events:
                 finish(ev)
         else:
-            batch: list[dict[str, Any]] = []
-            for d, _ in self._event_jsons(events_of, states, groups, claims=False):
-                assert d is not None
-                finish(d)
-                batch.append(d)
-                if len(batch) >= 2000:
-                    sink(batch)
-                    batch = []
-            sink(batch)
+            def finished() -> Iterator[dict[str, Any]]:
+                for d, _ in self._event_jsons(events_of, states, groups, claims=False):
+                    assert d is not None
+                    finish(d)
+                    yield d
+
+            _in_batches(finished(), sink)
         if entity_sink is not None:
             entity_sink(entities[n_resolved:])  # the states named only through their capitals
         timeline.sort(key=lambda t: (t["date"], t["claim"] or "", t["event"] or ""))
@@ -308,5 +303,13 @@ def _intern(s: str | None) -> str | None:
     return sys.intern(s) if s else s
 
 
-def article_meta(article: Article) -> ArticleMeta:
-    return ArticleMeta(article.id, article.title, article.outlet, article.published, list(article.wire))
+def _in_batches(items: Iterable[dict[str, Any]], sink: Callable[[list[dict[str, Any]]], None],
+                size: int = 2000) -> None:
+    """Hand ``items`` to ``sink`` ``size`` at a time (the last batch may be empty)."""
+    batch: list[dict[str, Any]] = []
+    for x in items:
+        batch.append(x)
+        if len(batch) >= size:
+            sink(batch)
+            batch = []
+    sink(batch)

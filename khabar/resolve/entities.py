@@ -179,10 +179,6 @@ class Kept(NamedTuple):
     start: int
     end: int
 
-    @classmethod
-    def of(cls, m: Mention) -> Kept:
-        return cls(m.type, m.text, m.canonical, m.latin, m.article, m.start, m.end)
-
 
 class EntityResolver:
     """Incremental entity resolution: add articles' mentions as they come; entity ids are stable
@@ -273,11 +269,8 @@ class EntityResolver:
                 out[a:b] = [art] * (b - a)
         return out
 
-    def mention(self, i: int, article: str | None = None) -> Kept:
-        """Mention ``i`` as it was added (``article``: its article, when the caller knows it)."""
-        if article is None:
-            article = next(art for art, runs in self.runs.items()
-                           if any(a <= i < b for a, b in zip(runs[::2], runs[1::2])))
+    def mention(self, i: int, article: str | None) -> Kept:
+        """Mention ``i`` as it was added (``article``: its article, from ``_articles``)."""
         s = self._str
         return Kept(s[self._type[i]], s[self._text[i]], s[self._canon[i]], s[self._latin[i]], article,
                     self._start[i], self._end[i])
@@ -389,7 +382,7 @@ class EntityResolver:
             yield root, groups[root], arts
 
     def _describe(self, group: list[int]) -> tuple[str, str, str, list[str]]:
-        """An entity's type, name, Latin name, aliases and its mentions sorted by article and start."""
+        """An entity's type, name, Latin name and aliases (its mentions: the indices ``group``)."""
         s = self._str
         canon = Counter(s[self._canon[i]] for i in group if self._canon[i])
         surfaces = Counter(s[self._text[i]] for i in group)
@@ -412,12 +405,9 @@ class EntityResolver:
             out.append(Entity(id=f"e{self.ids[root]}", type=typ, name=name, latin=latin, aliases=aliases, mentions=ms))
         return out
 
-    def entities_json(self) -> list[dict]:
-        """``entities_json(self.entities())`` without making a mention object for every mention."""
-        return list(self.iter_entities_json())
-
     def iter_entities_json(self) -> Iterator[dict]:
-        """The entities in the dossier's shape, one at a time, in entity-number order."""
+        """The entities in the dossier's shape, one at a time, in entity-number order (no mention
+        object made for any mention)."""
         s, texts, starts, ends = self._str, self._text, self._start, self._end
         for root, group, arts in self._groups():
             typ, name, latin, aliases = self._describe(group)
@@ -440,17 +430,3 @@ def _longest_common(surfaces: Counter[str]) -> str:
     """The display name of a group without a lexicon name: its most frequent fullest form."""
     best = max(surfaces, key=lambda s: (len(s.split()) >= 2, surfaces[s], len(s)))
     return best
-
-
-def entities_json(entities: list[Entity]) -> list[dict]:
-    return [
-        {
-            "id": e.id,
-            "type": e.type,
-            "name": e.name,
-            "latin": e.latin,
-            "aliases": e.aliases,
-            "mentions": [{"article": m.article, "start": m.start, "end": m.end, "text": m.text} for m in e.mentions],
-        }
-        for e in entities
-    ]
