@@ -174,6 +174,7 @@ def khabar_run(corpus: Path, workers: int, limit: int | None, double: str | None
             timers["checkpoint"] += time.perf_counter() - t
 
     store.add, store.checkpoint = timed_add, timed_checkpoint
+    collector = _GcTimer()
     counts = {"articles": 0, "words": 0}
 
     def on_result(item) -> None:  # noqa: ANN001
@@ -183,6 +184,7 @@ def khabar_run(corpus: Path, workers: int, limit: int | None, double: str | None
 
     res = store_results(store, map_documents(_documents(corpus, limit, double), workers=workers), on_result=on_result)
     seconds = time.perf_counter() - t0
+    gc_s, gc_full, gc_full_s = collector.stop()
     stored = store.counts()
     tree = sampler.stop()
     return {
@@ -192,7 +194,34 @@ def khabar_run(corpus: Path, workers: int, limit: int | None, double: str | None
         "seconds": seconds, "added": res.added, "duplicates": res.duplicates, "errors": len(res.errors),
         "peak_mb": _peak_getrusage_mb(), "tree_peak_mb": tree, "stored": stored,
         "store_add_s": timers["store_add"], "checkpoint_s": timers["checkpoint"],
+        "gc_s": gc_s, "gc_full": gc_full, "gc_full_s": gc_full_s,
     }
+
+
+class _GcTimer:
+    """Time this process spends in the garbage collector, and its full collections."""
+
+    def __init__(self) -> None:
+        import gc
+
+        self.seconds, self.full, self.full_seconds, self._t = 0.0, 0, 0.0, 0.0
+        gc.callbacks.append(self._cb)
+
+    def _cb(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._t = time.perf_counter()
+        else:
+            spent = time.perf_counter() - self._t
+            self.seconds += spent
+            if info["generation"] == 2:
+                self.full += 1
+                self.full_seconds += spent
+
+    def stop(self) -> tuple[float, int, float]:
+        import gc
+
+        gc.callbacks.remove(self._cb)
+        return self.seconds, self.full, self.full_seconds
 
 
 # ------------------------------------------------------------------------------------ driver
@@ -233,6 +262,9 @@ def _fmt(r: dict) -> str:
         line += (f"\n{'':<34} peak memory {r['peak_mb']:,.0f} MB (getrusage self + largest child){tree}; "
                  f"store {r['store_add_s']:.1f} s + final checkpoint {r['checkpoint_s']:.1f} s; "
                  f"{r['added']:,} added, {r['duplicates']:,} duplicates, {r['errors']} skipped")
+        if "gc_s" in r:
+            line += (f"\n{'':<34} calling process's garbage collector {r['gc_s']:.1f} s "
+                     f"({r['gc_full']} full collections: {r.get('gc_full_s', 0.0):.1f} s)")
     return line
 
 

@@ -203,3 +203,37 @@ def test_the_workers_text_key_gives_the_same_digest_and_search_text(analyses):
     bare = copy.copy(untitled)
     bare.text_key = None
     assert _search_text(untitled) == _search_text(bare) == untitled.text_key
+
+
+def test_a_second_writers_bulk_load_is_caught_up(tmp_path, analyses):
+    """Two stores on one database: what one commits without writing the engine's state (a bulk
+    load) is read into the other's engine before that one adds or checkpoints, so the results
+    are those of one store given every article."""
+    db = str(tmp_path / "two.db")
+    fresh = _fresh(analyses)
+    a, b = Store(db), Store(db)
+    a.add(fresh[:4], materialise=False)
+    b.add(fresh[4:7], materialise=False)  # a's engine does not know these
+    a.add(fresh[7:], materialise=False)
+    assert a.checkpoint()
+    whole = Store(str(tmp_path / "one.db"))
+    whole.add(_fresh(analyses))
+    assert _snapshot(a) == _snapshot(whole)
+    assert {x["id"] for x in a.dossier()["articles"]} == {x.article.id for x in analyses}
+    for s in (a, b, whole):
+        s.engine.dispose()
+
+
+def test_an_id_already_stored_with_another_text_is_renamed(tmp_path, analyses):
+    store = Store(str(tmp_path / "ids.db"))
+    store.add(_fresh(analyses[:2]))
+    other = _fresh(analyses[2:4])
+    for x in other:
+        x.article.id = analyses[0].article.id  # both reuse a stored id, and each other's
+    out = store.add(other)
+    base = analyses[0].article.id
+    assert out["added"] == [f"{base}-2", f"{base}-3"]
+    stored = store.analyses([f"{base}-2", f"{base}-3"])
+    assert [x.article.text for x in stored] == [x.article.text for x in analyses[2:4]]
+    assert all(m.article == f"{base}-3" for m in stored[1].mentions)
+    store.engine.dispose()

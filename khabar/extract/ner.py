@@ -170,7 +170,7 @@ def gazetteer_features() -> Callable[[list[str]], list[Any]] | None:
     return _gaz_fn
 
 
-def _gaz_flags(tokens: list[str]) -> list[list[str]] | None:
+def _gaz_flags(tokens: list[str] | list[Token]) -> list[list[str]] | None:
     fn = gazetteer_features()
     if fn is None or not tokens:
         return None
@@ -245,7 +245,7 @@ OPTS: dict[str, Any] = {
 class _Info:
     """Per-token facts every window position reuses."""
 
-    __slots__ = ("w", "stem", "nal", "bases", "shape", "cl", "rank", "trig", "al", "pre", "ln")
+    __slots__ = ("w", "stem", "nal", "bases", "shape", "cl", "rank", "trig", "al", "pre", "ln", "dk")
 
     def __init__(self, tok: str) -> None:
         k = key(tok)
@@ -275,6 +275,7 @@ class _Info:
             if t is not None:
                 break
         self.trig = t
+        self.dk = _doc_key(self)
 
 
 def _infos(tokens: Sequence[str]) -> list[_Info]:
@@ -454,10 +455,12 @@ class _Fast:
         for k, d in enumerate(self.offsets):
             self.nb[row, k] = w.vector(nb[d])
 
-    def emissions(self, tokens: Sequence[str]) -> tuple[list[_Info], np.ndarray, np.ndarray]:
+    def emissions(self, tokens: Sequence[str], found: Sequence[Token] | None = None,
+                  ) -> tuple[list[_Info], np.ndarray, np.ndarray]:
         """The sentence's first-pass state scores (tokens × labels) from the model's weights: the
         same sums crfsuite makes of the features ``sentence`` builds. Also the token facts and
-        which tokens have a word vector."""
+        which tokens have a word vector. ``found``: the same tokens as the tokenizer gave them
+        (their match keys are not computed again for the lexicon flags)."""
         tokens = list(tokens)
         self._turn()
         entries = [self.entry(t) for t in tokens]
@@ -482,7 +485,7 @@ class _Fast:
         for i in range(1, n):
             context[i].append(f"-1w|w={words[i - 1]}|{words[i]}")
             context[i - 1].append(f"w|+1w={words[i - 1]}|{words[i]}")
-        gaz = _gaz_flags(tokens) if OPTS["gaz"] else None
+        gaz = _gaz_flags(list(found) if found is not None else tokens) if OPTS["gaz"] else None
         if gaz is not None:
             for j, flags in enumerate(gaz):
                 for i, prefix in ((j, "gz="), (j + 1, "-1gz="), (j - 1, "1gz=")):
@@ -617,22 +620,37 @@ def doc_features(sents: Sequence[_Sent], labels: Sequence[Sequence[str]],
     """
     window = OPTS["doc_window"] if window is None else window
     n = len(sents)
-    # Per sentence: Counter-like dicts word -> {type or "O": count}, and word -> types begun.
+    # Per sentence: its tokens' document keys, dicts word -> {type or "O": count} and word -> types
+    # begun.
+    skeys: list[list[str | None]] = []
     per: list[dict[str, dict[str, int]]] = []
     begins: list[dict[str, set[str]]] = []
     for s, lab in zip(sents, labels, strict=True):
         d: dict[str, dict[str, int]] = {}
         bg: dict[str, set[str]] = {}
-        for x, tag in zip(s.infos, lab, strict=True):
-            k = _doc_key(x)
+        ks = [x.dk for x in s.infos]
+        if len(ks) != len(lab):
+            raise ValueError(f"a sentence of {len(ks)} tokens has {len(lab)} labels")
+        for k, tag in zip(ks, lab):
             if k is None:
                 continue
-            p, t = _split_tag(tag)
-            t = t or "O"
-            c = d.setdefault(k, {})
-            c[t] = c.get(t, 0) + 1
+            if tag == "O":
+                p = t = "O"
+            else:
+                p, t = _split_tag(tag)
+                t = t or "O"
+            c = d.get(k)
+            if c is None:
+                d[k] = {t: 1}
+            else:
+                c[t] = c.get(t, 0) + 1
             if p == "B":
-                bg.setdefault(k, set()).add(t)
+                b = bg.get(k)
+                if b is None:
+                    bg[k] = {t}
+                else:
+                    b.add(t)
+        skeys.append(ks)
         per.append(d)
         begins.append(bg)
     # where each word occurs (sentence indices, ascending): a sentence's window is read from the
@@ -640,20 +658,24 @@ def doc_features(sents: Sequence[_Sent], labels: Sequence[Sequence[str]],
     where: dict[str, list[int]] = {}
     for sj, d in enumerate(per):
         for k in d:
-            where.setdefault(k, []).append(sj)
+            occ = where.get(k)
+            if occ is None:
+                where[k] = [sj]
+            else:
+                occ.append(sj)
     out: list[list[list[str]]] = []
     for si in range(n):
         lo, hi = max(0, si - window), min(n, si + window + 1)
-        s, lab = sents[si], labels[si]
-        keys = [_doc_key(x) for x in s.infos]
-        wanted = {k for k in keys if k is not None}
-        agg: dict[str, dict[str, int]] = {k: {} for k in wanted}
-        bag: dict[str, set[str]] = {k: set() for k in wanted}
-        for k in wanted:
-            occ = where.get(k)
-            if not occ:
+        lab = labels[si]
+        keys = skeys[si]
+        # per word of the sentence: what the window said of it (counts per type) and the types it began
+        agg: dict[str, dict[str, int]] = {}
+        bag: dict[str, set[str]] = {}
+        for k in keys:
+            if k is None or k in agg:
                 continue
-            a = agg[k]
+            a = agg[k] = {}
+            occ = where[k]  # (the sentence's own words always occur)
             for x in range(bisect_left(occ, lo), len(occ)):
                 sj = occ[x]
                 if sj >= hi:
@@ -662,7 +684,11 @@ def doc_features(sents: Sequence[_Sent], labels: Sequence[Sequence[str]],
                     a[t] = a.get(t, 0) + v
                 b = begins[sj].get(k)
                 if b:
-                    bag[k] |= b
+                    got = bag.get(k)
+                    if got is None:
+                        bag[k] = set(b)
+                    else:
+                        got |= b
         maj: list[str | None] = []
         fs: list[list[str]] = []
         for i, k in enumerate(keys):
@@ -679,7 +705,7 @@ def doc_features(sents: Sequence[_Sent], labels: Sequence[Sequence[str]],
                     tot = sum(a.values())
                     share = sum(ents.values()) / tot
                     f.append("ds=" + ("all" if share >= 0.99 else "most" if share >= 0.5 else "some"))
-                for t in bag[k]:
+                for t in bag.get(k, ()):
                     f.append("db=" + t)
             maj.append(m)
             fs.append(f)
@@ -831,9 +857,10 @@ class CrfTagger:
             labels = propagate(sents, labels)
         return labels
 
-    def tag_document(self, sents: Sequence[Sequence[str]], docpass: bool | None = None,
+    def tag_document(self, sents: Sequence[Sequence[str]] | Sequence[Sequence[Token]], docpass: bool | None = None,
                      prop: bool | None = None) -> list[list[str]]:
-        """BIO labels for every sentence of a document (two passes, then propagation): the same
+        """BIO labels for every sentence of a document (two passes, then propagation); a sentence
+        is its token strings or the tokenizer's tokens (whose match keys are then reused). The same
         labels as ``tag_prepared([_Sent(s) for s in sents])``, many times faster. The model's
         weights are summed per word type (:class:`_Fast`) and Viterbi runs over all the sentences
         at once in numpy (:mod:`khabar.extract.crfdecode`), instead of crfsuite converting every
@@ -842,7 +869,8 @@ class CrfTagger:
 
         fast = self.fast
         names = fast.weights.labels
-        prepared = [fast.emissions(s) for s in sents]
+        prepared = [fast.emissions([t.text for t in s], s) if s and isinstance(s[0], Token) else fast.emissions(s)
+                    for s in sents]
         holders = [_Infos(p[0]) for p in prepared]
 
         def decode(scores: list[np.ndarray]) -> list[list[str]]:
@@ -1002,7 +1030,7 @@ def crf_mentions(
     tagger = tagger or default_tagger()
     out: list[Mention] = []
     chunks = [[toks[i] for i in idx] for idx in _chunks(toks, text)]
-    all_tags = tagger.tag_document([[t.text for t in c] for c in chunks])
+    all_tags = tagger.tag_document(chunks)
     for chunk, tags in zip(chunks, all_tags, strict=True):
         for a, b, typ in bio_spans(tags):
             if typ == "MISC" and not misc:

@@ -79,6 +79,9 @@ class Store:
         self._lock = threading.RLock()
         self._unsaved = 0  # articles in the cached engine that its saved state lacks
         self._cache: tuple[int, CrossArticle] | None = None
+        # (id of the cached engine, the highest article seq it holds): while the store's highest seq
+        # is still that, no other writer has added articles, so they need not all be read again
+        self._synced: tuple[int, int] | None = None
         self._results: tuple[int, dict[str, Any]] | None = None
         self.migrate()
 
@@ -114,6 +117,7 @@ class Store:
         if self._cache and self._cache[0] == (row[0] if row is not None else 0):
             return self._cache
         self._unsaved = 0  # a saved state (the articles it lacks are caught up by the caller)
+        self._synced = None
         if row is None:
             # chunking must not change the stories; the events are in the articles' rows
             return 0, CrossArticle(whole_batches=False, keep_events=False)
@@ -135,9 +139,10 @@ class Store:
             with self._lock, self.engine.begin() as conn:
                 version, engine = self._load_state(conn, for_update=True)
                 seq = conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.articles.c.seq), 0))).scalar_one()
-                ordered = [r[0] for r in conn.execute(sa.select(t.articles.c.id).order_by(t.articles.c.seq))]
-                self._catch_up(conn, engine, ordered)
-                taken = set(ordered)
+                if self._synced != (id(engine), seq):  # articles this engine lacks may be stored
+                    ordered = [r[0] for r in conn.execute(sa.select(t.articles.c.id).order_by(t.articles.c.seq))]
+                    self._catch_up(conn, engine, ordered)
+                taken = _Taken(conn, [a.article.id for a in analyses])
                 digests = [digest(a.article.text, a.text_key) for a in analyses]
                 stored = self._digests(conn, digests)
                 new: list[ArticleAnalysis] = []
@@ -170,6 +175,7 @@ class Store:
                     fingerprint_all([a for a in new if a.embedding is None])
                     engine.add(new)
                     self._unsaved += len(new)
+                self._synced = (id(engine), seq)
                 if materialise and self._unsaved:
                     version = self._save(conn, engine, version)
                 self._cache = (version, engine)
@@ -184,8 +190,11 @@ class Store:
         try:
             with self._lock, self.engine.begin() as conn:
                 version, engine = self._load_state(conn, for_update=True)
-                ordered = [r[0] for r in conn.execute(sa.select(t.articles.c.id).order_by(t.articles.c.seq))]
-                self._catch_up(conn, engine, ordered)
+                seq = conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.articles.c.seq), 0))).scalar_one()
+                if self._synced != (id(engine), seq):
+                    ordered = [r[0] for r in conn.execute(sa.select(t.articles.c.id).order_by(t.articles.c.seq))]
+                    self._catch_up(conn, engine, ordered)
+                    self._synced = (id(engine), seq)
                 wrote = bool(self._unsaved)
                 if wrote:
                     version = self._save(conn, engine, version)
@@ -198,6 +207,7 @@ class Store:
     def _forget(self) -> None:
         """After a failed transaction: the cached engine may hold what was rolled back."""
         self._cache = None
+        self._synced = None
         self._unsaved = 0
 
     def _save(self, conn: sa.Connection, engine: CrossArticle, version: int) -> int:
@@ -363,7 +373,7 @@ class Store:
             if self._results and self._results[0] == row[0]:
                 return self._results[1]
             engine = loads(row[1])
-            self._cache = (row[0], engine)
+            self._cache, self._synced = (row[0], engine), None
             self._results = (row[0], engine.results(events_of=self._events_of(conn)))
             return self._results[1]
 
@@ -515,6 +525,31 @@ class Store:
 
 
 GIVE_BACK_BYTES = 8 << 20  # a state this large (compressed) is worth giving memory back after
+
+
+class _Taken:
+    """Which article ids are taken: those stored (asked of the database once for the batch's own
+    ids, then one query per renamed candidate, which is rare) and those given in this batch."""
+
+    def __init__(self, conn: sa.Connection, ids: list[str]) -> None:
+        self._conn = conn
+        self._ids: set[str] = set()
+        uniq = list(dict.fromkeys(ids))
+        for i in range(0, len(uniq), 500):
+            q = sa.select(t.articles.c.id).where(t.articles.c.id.in_(uniq[i: i + 500]))
+            self._ids.update(r[0] for r in self._conn.execute(q))
+        self._asked = set(uniq)
+
+    def __contains__(self, aid: str) -> bool:
+        if aid not in self._asked:
+            self._asked.add(aid)
+            if self._conn.execute(sa.select(t.articles.c.id).where(t.articles.c.id == aid)).first():
+                self._ids.add(aid)
+        return aid in self._ids
+
+    def add(self, aid: str) -> None:
+        self._asked.add(aid)
+        self._ids.add(aid)
 
 
 def _give_back() -> None:
