@@ -6,7 +6,8 @@
 Runs ``khabar.pipeline.process_documents`` (what a worker runs) over the first ``--limit``
 articles of the corpus (default: the ANT corpus in ../shared/data; skips with a message when it is
 absent) in chunks of ``khabar.parallel.CHUNK``, with each stage's function wrapped in a timer, after
-a warm-up chunk (models and lexicons loaded, caches warm). Stages nest: ``entities`` includes the
+a warm-up chunk (models and lexicons loaded, caches warm; then the garbage collector set as a
+worker sets it, ``khabar.parallel.settle_gc``). Stages nest: ``entities`` includes the
 CRF tagger, ``build_article`` includes cleaning. Also prints the cross-article side (what the
 calling process does per article): ``CrossArticle.add`` and the store, over the same analyses.
 """
@@ -36,7 +37,7 @@ def main() -> None:
         print(f"skipped: the corpus {args.corpus} is not here")
         return
 
-    from khabar.parallel import CHUNK, limit_blas_threads
+    from khabar.parallel import CHUNK, limit_blas_threads, settle_gc
 
     limit_blas_threads()
     import khabar.extract.entities as entities
@@ -75,6 +76,7 @@ def main() -> None:
 
     docs = list(islice(iter_documents([args.corpus], IngestOptions(offline=True)), args.limit + CHUNK))
     pipeline.process_documents(docs[:CHUNK])  # warm-up
+    settle_gc()  # as a worker does after its first chunk
     spent.clear()
     results = []
     t0 = time.perf_counter()
