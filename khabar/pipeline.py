@@ -178,6 +178,11 @@ def store_results(
     the corpus. An interrupted run keeps the batches it committed (see the store's module doc)."""
     out = StoreRun()
     pending: list[ArticleAnalysis] = []
+    # What the engine holds lives for the run: after each batch it is put out of the garbage
+    # collector's sight (gc.freeze), so that full collections do not walk millions of long-lived
+    # objects again and again (23 s of the calling process on the ANT corpus, bench/throughput.py),
+    # and given back to it at the end. Not in a process that froze objects of its own.
+    freeze = gc.get_freeze_count() == 0
 
     def flush() -> None:
         if pending:
@@ -185,10 +190,8 @@ def store_results(
             out.added += len(r["added"])
             out.duplicates += len(r["duplicates"])
             pending.clear()
-            # What the engine now holds lives for the run: out of the garbage collector's sight, so
-            # that its full collections do not walk millions of long-lived objects again and
-            # again (23 s of the calling process on the ANT corpus, bench/throughput.py).
-            gc.freeze()
+            if freeze:
+                gc.freeze()
 
     try:
         for item in results:
@@ -205,7 +208,8 @@ def store_results(
             on_finishing()
         store.checkpoint()
     finally:
-        gc.unfreeze()  # back to the oldest generation: what the run let go of is collected as usual
+        if freeze:
+            gc.unfreeze()  # back to the oldest generation: what the run let go of is collected as usual
     return out
 
 

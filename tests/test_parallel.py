@@ -79,3 +79,27 @@ def test_unknown_engine_and_scheduler_without_dask_are_usage_errors():
     assert res.exit_code != 0 and "local or dask" in res.output
     res = runner.invoke(app, ["analyze", str(CORPUS), "--offline", "--scheduler", "tcp://127.0.0.1:8786"])
     assert res.exit_code != 0 and "--engine dask" in res.output
+
+
+def test_one_worker_collects_less_often_during_the_run_and_restores_the_collector():
+    """One worker runs in the calling process: after the first chunk its young objects are
+    collected as a pool worker's are (khabar.parallel.GC_YOUNG), and the caller's thresholds come
+    back when the run ends, as they do when it is abandoned."""
+    import gc
+
+    from khabar.parallel import GC_YOUNG
+
+    before = gc.get_threshold()
+    seen = []
+    docs = list(iter_documents([str(CORPUS)], IngestOptions(offline=True)))
+    for r in map_documents(docs, workers=1, chunk=3):
+        seen.append(gc.get_threshold()[0])
+        assert isinstance(r, ArticleAnalysis)
+    assert seen[:3] == [before[0]] * 3 and seen[3:] == [max(GC_YOUNG, before[0])] * (len(docs) - 3)
+    assert gc.get_threshold() == before
+    run = map_documents(docs, workers=1, chunk=3)
+    for _ in range(5):
+        next(run)
+    assert gc.get_threshold()[0] == max(GC_YOUNG, before[0])
+    run.close()
+    assert gc.get_threshold() == before

@@ -237,3 +237,29 @@ def test_an_id_already_stored_with_another_text_is_renamed(tmp_path, analyses):
     assert [x.article.text for x in stored] == [x.article.text for x in analyses[2:4]]
     assert all(m.article == f"{base}-3" for m in stored[1].mentions)
     store.engine.dispose()
+
+
+def test_storing_results_leaves_the_garbage_collector_as_it_was(tmp_path, analyses):
+    """store_results freezes the engine's state after each batch and unfreezes it at the end; a
+    process that froze objects of its own keeps them frozen (and its results are the same)."""
+    import gc
+
+    from khabar.pipeline import store_results
+
+    gc.unfreeze()
+    plain = Store(str(tmp_path / "plain.db"))
+    run = store_results(plain, iter(_fresh(analyses)), batch=3)
+    assert run.added == 10 and gc.get_freeze_count() == 0
+    keep = [object() for _ in range(10)] + [[] for _ in range(10)]  # noqa: F841 - kept alive, frozen
+    gc.freeze()
+    frozen = gc.get_freeze_count()
+    assert frozen > 0
+    try:
+        other = Store(str(tmp_path / "other.db"))
+        store_results(other, iter(_fresh(analyses)), batch=3)
+        assert 0 < gc.get_freeze_count() <= frozen  # none unfrozen, none added (a few freed)
+        assert _snapshot(other) == _snapshot(plain)
+    finally:
+        gc.unfreeze()
+    for s in (plain, other):
+        s.engine.dispose()
