@@ -36,6 +36,7 @@ checkpoint; then the 2-vs-1-worker speed-up and the khabar/floor time ratio.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import subprocess
@@ -202,8 +203,6 @@ class _GcTimer:
     """Time this process spends in the garbage collector, and its full collections."""
 
     def __init__(self) -> None:
-        import gc
-
         self.seconds, self.full, self.full_seconds, self._t = 0.0, 0, 0.0, 0.0
         gc.callbacks.append(self._cb)
 
@@ -218,8 +217,6 @@ class _GcTimer:
                 self.full_seconds += spent
 
     def stop(self) -> tuple[float, int, float]:
-        import gc
-
         gc.callbacks.remove(self._cb)
         return self.seconds, self.full, self.full_seconds
 
@@ -264,7 +261,7 @@ def _fmt(r: dict) -> str:
                  f"{r['added']:,} added, {r['duplicates']:,} duplicates, {r['errors']} skipped")
         if "gc_s" in r:
             line += (f"\n{'':<34} calling process's garbage collector {r['gc_s']:.1f} s "
-                     f"({r['gc_full']} full collections: {r.get('gc_full_s', 0.0):.1f} s)")
+                     f"({r['gc_full']} full collections: {r['gc_full_s']:.1f} s)")
     return line
 
 

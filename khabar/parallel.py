@@ -61,21 +61,28 @@ _WORKER_READY = False
 _GC_SETTLED = False
 
 
+def _collect_young_less_often() -> tuple[int, int, int]:
+    """The young generation collected every ``GC_YOUNG`` allocations (or as it was, if rarer); the
+    thresholds before."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(GC_YOUNG, before[0]), *before[1:])
+    return before
+
+
 def settle_gc() -> None:
     """Once the models and lexicons are loaded (a quarter of a million long-lived objects): move
-    them out of the garbage collector's sight (``gc.freeze``) and let its young generation grow to
-    ``GC_YOUNG`` objects before a collection. With Python's defaults, each full collection walked
-    every lexicon entry, and the collector took 6–9% of a worker's time (measured with
-    ``gc.callbacks`` over 1,000 ANT articles). Cycles are still collected, only less often; objects frozen stay alive only while
-    referenced, as before."""
+    them out of the garbage collector's sight (``gc.freeze``) and collect young objects less often
+    (``GC_YOUNG``). With Python's defaults, each full collection walked every lexicon entry, and
+    the collector took 6–9% of a worker's time (measured with ``gc.callbacks`` over 1,000 ANT
+    articles). Cycles are still collected, only less often; frozen objects stay alive only while
+    referenced, as before. Once per process."""
     global _GC_SETTLED
     if _GC_SETTLED:
         return
     _GC_SETTLED = True
     gc.collect()
     gc.freeze()
-    _, mid, old = gc.get_threshold()
-    gc.set_threshold(GC_YOUNG, mid, old)
+    _collect_young_less_often()
 
 
 def process_chunk(docs: list[Item]) -> list[Result]:
@@ -87,7 +94,7 @@ def process_chunk(docs: list[Item]) -> list[Result]:
     from .pipeline import process_documents
 
     out = process_documents(docs)
-    if not _GC_SETTLED and _IN_WORKER:
+    if _IN_WORKER:
         settle_gc()  # after the first chunk: what it loaded stays for the worker's life
     return out
 
@@ -132,7 +139,7 @@ def map_documents(
             for n, c in enumerate(_chunks(docs, chunk)):
                 yield from process_chunk(c)
                 if n == 0:
-                    gc.set_threshold(max(GC_YOUNG, thresholds[0]), *thresholds[1:])
+                    _collect_young_less_often()
         finally:
             gc.set_threshold(*thresholds)
         return

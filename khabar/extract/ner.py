@@ -455,13 +455,13 @@ class _Fast:
         for k, d in enumerate(self.offsets):
             self.nb[row, k] = w.vector(nb[d])
 
-    def emissions(self, tokens: Sequence[str], found: Sequence[Token] | None = None,
-                  ) -> tuple[list[_Info], np.ndarray, np.ndarray]:
+    def emissions(self, tokens: Sequence[str] | Sequence[Token]) -> tuple[list[_Info], np.ndarray, np.ndarray]:
         """The sentence's first-pass state scores (tokens × labels) from the model's weights: the
         same sums crfsuite makes of the features ``sentence`` builds. Also the token facts and
-        which tokens have a word vector. ``found``: the same tokens as the tokenizer gave them
-        (their match keys are not computed again for the lexicon flags)."""
-        tokens = list(tokens)
+        which tokens have a word vector. ``tokens``: strings, or the tokenizer's tokens (whose
+        match keys the lexicon flags then reuse)."""
+        found = list(tokens) if tokens and isinstance(tokens[0], Token) else None
+        tokens = [t.text for t in found] if found is not None else list(tokens)
         self._turn()
         entries = [self.entry(t) for t in tokens]
         n = len(tokens)
@@ -485,7 +485,7 @@ class _Fast:
         for i in range(1, n):
             context[i].append(f"-1w|w={words[i - 1]}|{words[i]}")
             context[i - 1].append(f"w|+1w={words[i - 1]}|{words[i]}")
-        gaz = _gaz_flags(list(found) if found is not None else tokens) if OPTS["gaz"] else None
+        gaz = _gaz_flags(found or tokens) if OPTS["gaz"] else None
         if gaz is not None:
             for j, flags in enumerate(gaz):
                 for i, prefix in ((j, "gz="), (j + 1, "-1gz="), (j - 1, "1gz=")):
@@ -629,9 +629,7 @@ def doc_features(sents: Sequence[_Sent], labels: Sequence[Sequence[str]],
         d: dict[str, dict[str, int]] = {}
         bg: dict[str, set[str]] = {}
         ks = [x.dk for x in s.infos]
-        if len(ks) != len(lab):
-            raise ValueError(f"a sentence of {len(ks)} tokens has {len(lab)} labels")
-        for k, tag in zip(ks, lab):
+        for k, tag in zip(ks, lab, strict=True):
             if k is None:
                 continue
             if tag == "O":
@@ -869,8 +867,7 @@ class CrfTagger:
 
         fast = self.fast
         names = fast.weights.labels
-        prepared = [fast.emissions([t.text for t in s], s) if s and isinstance(s[0], Token) else fast.emissions(s)
-                    for s in sents]
+        prepared = [fast.emissions(s) for s in sents]
         holders = [_Infos(p[0]) for p in prepared]
 
         def decode(scores: list[np.ndarray]) -> list[list[str]]:

@@ -138,10 +138,7 @@ class Store:
         try:
             with self._lock, self.engine.begin() as conn:
                 version, engine = self._load_state(conn, for_update=True)
-                seq = conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.articles.c.seq), 0))).scalar_one()
-                if self._synced != (id(engine), seq):  # articles this engine lacks may be stored
-                    ordered = [r[0] for r in conn.execute(sa.select(t.articles.c.id).order_by(t.articles.c.seq))]
-                    self._catch_up(conn, engine, ordered)
+                seq = self._sync(conn, engine)
                 taken = _Taken(conn, [a.article.id for a in analyses])
                 digests = [digest(a.article.text, a.text_key) for a in analyses]
                 stored = self._digests(conn, digests)
@@ -190,11 +187,7 @@ class Store:
         try:
             with self._lock, self.engine.begin() as conn:
                 version, engine = self._load_state(conn, for_update=True)
-                seq = conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.articles.c.seq), 0))).scalar_one()
-                if self._synced != (id(engine), seq):
-                    ordered = [r[0] for r in conn.execute(sa.select(t.articles.c.id).order_by(t.articles.c.seq))]
-                    self._catch_up(conn, engine, ordered)
-                    self._synced = (id(engine), seq)
+                self._sync(conn, engine)
                 wrote = bool(self._unsaved)
                 if wrote:
                     version = self._save(conn, engine, version)
@@ -235,6 +228,16 @@ class Store:
             q = sa.select(t.articles.c.digest, t.articles.c.id).where(t.articles.c.digest.in_(uniq[i: i + 500]))
             out.update({r[0]: r[1] for r in conn.execute(q)})
         return out
+
+    def _sync(self, conn: sa.Connection, engine: CrossArticle) -> int:
+        """Catch ``engine`` up with the stored articles, unless no article was stored since it last
+        was (another writer's bulk load adds articles without a saved state); the highest seq."""
+        seq = conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.articles.c.seq), 0))).scalar_one()
+        if self._synced != (id(engine), seq):
+            ordered = [r[0] for r in conn.execute(sa.select(t.articles.c.id).order_by(t.articles.c.seq))]
+            self._catch_up(conn, engine, ordered)
+            self._synced = (id(engine), seq)
+        return seq
 
     def _catch_up(self, conn: sa.Connection, engine: CrossArticle, ordered: list[str]) -> None:
         """Add to ``engine`` the stored articles it lacks (committed by a bulk load whose engine state
