@@ -14,17 +14,20 @@ from typing import Any
 
 from .ingest.article import build_article
 from .ingest.sources import IngestOptions, iter_documents
-from .model import Article, ArticleAnalysis, RawDocument, SourceError
+from .model import Article, ArticleAnalysis, Mention, RawDocument, SourceError, Token
 from .present.dossier import build_dossier
 
 
-def analyze_article(article: Article) -> ArticleAnalysis:
+def analyze_article(article: Article, tokens: list[Token] | None = None,
+                    crf: list[Mention] | None = None) -> ArticleAnalysis:
     """Per-article extraction over a clean article: time expressions (resolved against the
     article's date), quantities, entity mentions and events (typed, with their arguments, source
     and modality), each with offsets into ``article.text``.
 
     Narration is credited to the wire agency when the article credits one by name (dateline,
-    closing credit: ``(رويترز، ميزان الخبر)``), else to the outlet."""
+    closing credit: ``(رويترز، ميزان الخبر)``), else to the outlet. ``tokens`` and ``crf``: the
+    text's tokens and the CRF tagger's mentions when the caller has them (``analyze_articles``
+    tags a batch together)."""
     from .extract.entities import find_entities
     from .extract.events import find_events, wire_name
     from .extract.quantities import find_quantities
@@ -32,10 +35,11 @@ def analyze_article(article: Article) -> ArticleAnalysis:
     from .text import tokenize
 
     analysis = ArticleAnalysis(article=article)
-    tokens = tokenize(article.text)  # once, for every extractor
+    if tokens is None:
+        tokens = tokenize(article.text)  # once, for every extractor
     analysis.times = find_times(article.text, article.published, tokens=tokens)
     analysis.quantities = find_quantities(article.text, tokens=tokens)
-    analysis.mentions = find_entities(article.text, tokens=tokens)
+    analysis.mentions = find_entities(article.text, tokens=tokens, crf=True if crf is None else crf)
     for item in (*analysis.times, *analysis.quantities, *analysis.mentions):
         item.article = article.id
     credit = article.outlet
@@ -57,19 +61,41 @@ def process_document(raw: RawDocument) -> ArticleAnalysis | SourceError:
 
 def process_documents(raws: list[RawDocument | SourceError]) -> list[ArticleAnalysis | SourceError]:
     """``process_document`` over a batch (a worker's chunk), in order; source errors pass through.
-    The articles' embeddings are computed together, in one encoder call."""
-    out: list[ArticleAnalysis | SourceError] = []
+    The articles' CRF tagging and their embeddings are each done together, in one call."""
+    from .extract.entities import crf_mentions_many
+    from .text import tokenize
+
+    out: list[Any] = []
+    built: list[int] = []  # where the articles built are in ``out``
     for raw in raws:
         if isinstance(raw, SourceError):
             out.append(raw)
             continue
         try:
             art = build_article(raw)
-            out.append(art if isinstance(art, SourceError) else analyze_article(art))
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
-            out.append(SourceError(raw.source, f"could not be processed: {type(exc).__name__}: {exc}"))
+            art = _failed(raw, exc)
+        if not isinstance(art, SourceError):
+            built.append(len(out))
+        out.append(art)
+    tokens: list[list[Token] | None] = []
+    for i in built:
+        try:
+            tokens.append(tokenize(out[i].text))
+        except Exception:  # noqa: BLE001 - analyze_article reports it below
+            tokens.append(None)
+    crf = crf_mentions_many([out[i].text for i in built], tokens)
+    for i, toks, found in zip(built, tokens, crf, strict=True):
+        try:
+            out[i] = analyze_article(out[i], tokens=toks, crf=found)
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
+            out[i] = _failed(raws[i], exc)
     fingerprint_all([a for a in out if isinstance(a, ArticleAnalysis)])
     return out
+
+
+def _failed(raw: RawDocument, exc: Exception) -> SourceError:
+    return SourceError(raw.source, f"could not be processed: {type(exc).__name__}: {exc}")
 
 
 def fingerprint(analysis: ArticleAnalysis) -> None:

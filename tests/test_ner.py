@@ -293,3 +293,31 @@ def test_type_cache_keeps_two_generations(monkeypatch):
     assert np.allclose(E1, E2)
     assert tagger.tag_document([sent]) == before
     fast.clear()
+
+
+def test_a_batch_of_texts_is_tagged_as_each_text_alone():
+    """``crf_mentions_many`` tags several texts together (one Viterbi per pass for all of them),
+    but each text's document pass and propagation read only its own sentences: the mentions are
+    those of each text tagged alone, in the order given; an empty text has none."""
+    from khabar.ingest.article import build_article
+    from khabar.ingest.sources import IngestOptions, iter_documents
+    from khabar.model import SourceError
+
+    corpus = Path(__file__).resolve().parent.parent / "examples" / "corpus"
+    texts = []
+    for raw in iter_documents([str(corpus)], IngestOptions(offline=True)):
+        art = build_article(raw) if not isinstance(raw, SourceError) else raw
+        if not isinstance(art, SourceError):
+            texts.append(art.text)
+    texts = texts[:12]
+    texts[3:3] = ["", "  \n "]
+    alone = [ner.crf_mentions(t) for t in texts]
+    ner.default_tagger().fast.clear()  # the batch meets every word type anew
+    together = ner.crf_mentions_many(texts)
+    assert [[(m.start, m.end, m.type) for m in ms] for ms in together] == \
+        [[(m.start, m.end, m.type) for m in ms] for ms in alone]
+    assert together[3] == [] and together[4] == []
+    assert sum(map(len, together)) > 50
+    # a batch of one and a batch of none
+    assert ner.crf_mentions_many(texts[:1])[0] == alone[0]
+    assert ner.crf_mentions_many([]) == []

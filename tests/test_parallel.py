@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from khabar.ingest.sources import IngestOptions, iter_documents
-from khabar.model import ArticleAnalysis
+from khabar.model import ArticleAnalysis, RawDocument
 from khabar.parallel import map_documents
 from khabar.present.cli import app
 
@@ -103,3 +103,37 @@ def test_one_worker_collects_less_often_during_the_run_and_restores_the_collecto
     assert gc.get_threshold()[0] == max(GC_YOUNG, before[0])
     run.close()
     assert gc.get_threshold() == before
+
+
+def test_a_chunk_is_tagged_together_and_a_text_that_breaks_the_tagger_loses_only_its_own_crf_mentions(monkeypatch):
+    """A worker's chunk goes through the CRF tagger in one batch; the analyses are those of each
+    document processed alone. When the batch fails, its texts are tagged one by one, so a text
+    that breaks the tagger is still analysed (by the rules) and the others keep their CRF mentions."""
+    from khabar.extract import ner
+    from khabar.pipeline import process_document, process_documents
+
+    raws = [r for r in iter_documents([str(CORPUS)], IngestOptions(offline=True)) if isinstance(r, RawDocument)][:6]
+    alone = [process_document(r) for r in raws]
+    together = process_documents(raws)
+    assert [[(m.start, m.end, m.type, m.source) for m in a.mentions] for a in together] == \
+        [[(m.start, m.end, m.type, m.source) for m in a.mentions] for a in alone]
+    assert any(m.source == "crf" for a in together for m in a.mentions)
+
+    bad = alone[2].article.text
+    real = ner.crf_mentions_many
+
+    def fragile(texts, *args, **kwargs):
+        if bad in texts:
+            raise RuntimeError("tagger broke")
+        return real(texts, *args, **kwargs)
+
+    monkeypatch.setattr(ner, "crf_mentions_many", fragile)
+    broken = process_documents(raws)
+    assert all(isinstance(a, ArticleAnalysis) for a in broken)
+    for i, (a, b) in enumerate(zip(alone, broken, strict=True)):
+        crf_a = [(m.start, m.end) for m in a.mentions if m.source == "crf"]
+        crf_b = [(m.start, m.end) for m in b.mentions if m.source == "crf"]
+        if i == 2:
+            assert crf_b == [] and b.mentions  # the rules still found its entities
+        else:
+            assert crf_b == crf_a

@@ -72,36 +72,55 @@ class CrfWeights:
 def viterbi(emissions: Sequence[np.ndarray], T: np.ndarray) -> list[np.ndarray]:
     """The best label ids of each sentence (``emissions[s]``: tokens × labels state scores), all
     sentences decoded together; empty sentences give empty arrays."""
-    out: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * len(emissions)
-    live = [s for s in range(len(emissions)) if len(emissions[s])]
-    if not live:
+    lens = np.fromiter(map(len, emissions), dtype=np.int64, count=len(emissions))
+    if not lens.sum():
+        return [np.zeros(0, dtype=np.int64) for _ in emissions]
+    flat = viterbi_flat(np.concatenate([np.asarray(e, dtype=np.float64).reshape(-1, T.shape[0]) for e in emissions]),
+                        lens, T)
+    return np.split(flat, np.cumsum(lens)[:-1])
+
+
+def viterbi_flat(E: np.ndarray, lens: np.ndarray, T: np.ndarray) -> np.ndarray:
+    """``viterbi`` over sentences given flat: ``E`` the state scores of all their tokens in order
+    (tokens × labels), ``lens`` the sentences' lengths; the label ids of all tokens, in order.
+
+    The sentences run side by side, longest first, so the ones still going at a position are a
+    prefix: each position costs a few numpy calls for all of them together."""
+    n_tok, nl = E.shape
+    out = np.zeros(n_tok, dtype=np.int64)
+    if not n_tok:
         return out
-    order = sorted(live, key=lambda s: -len(emissions[s]))  # longest first: the active ones are a prefix
-    lens = np.array([len(emissions[s]) for s in order], dtype=np.int64)
-    n, width, nl = len(order), int(lens[0]), T.shape[0]
-    E = np.zeros((n, width, nl), dtype=np.float64)
-    for k, s in enumerate(order):
-        E[k, : lens[k]] = emissions[s]
-    # sentences that have token t (lens is descending)
-    active = np.searchsorted(-lens, -np.arange(width), side="left").tolist()
-    delta = E[:, 0].copy()
-    back = np.zeros((n, width, nl), dtype=np.int64)
+    lens = np.asarray(lens, dtype=np.int64)
+    order = np.argsort(-lens, kind="stable")
+    slens = lens[order]
+    n, width = len(lens), int(slens[0])
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    row = np.repeat(rank, lens)  # each token's sentence, as a row of the padded arrays
+    pos = np.arange(n_tok) - np.repeat(np.cumsum(lens) - lens, lens)
+    P = np.zeros((n, width, nl), dtype=np.float64)
+    P[row, pos] = E
+    # how many sentences have a token at each position (slens is descending)
+    active = np.searchsorted(-slens, -np.arange(width), side="left").tolist()
+    delta = P[:, 0].copy()
+    back = np.empty((width, n, nl), dtype=np.int64)
+    cand = np.empty((n, nl, nl), dtype=np.float64)
     for t in range(1, width):
         k = active[t]
-        cand = delta[:k, :, None] + T[None, :, :]  # (sentence, from, to)
-        back[:k, t] = cand.argmax(axis=1)  # the first best predecessor, as crfsuite's strict comparison keeps
-        delta[:k] = cand.max(axis=1) + E[:k, t]
-    paths = np.zeros((n, width), dtype=np.int64)
-    y = np.zeros(n, dtype=np.int64)
+        c = cand[:k]
+        np.add(delta[:k, :, None], T, out=c)  # (sentence, from, to)
+        np.argmax(c, axis=1, out=back[t, :k])  # the first best predecessor, as crfsuite's strict comparison keeps
+        d = delta[:k]
+        np.max(c, axis=1, out=d)
+        d += P[:k, t]
+    # a sentence's delta stops changing after its last token: each one's best last label
+    y = delta.argmax(axis=1)
+    paths = np.empty((n, width), dtype=np.int64)
     rows = np.arange(n)
-    for t in range(width - 1, -1, -1):
+    for t in range(width - 1, 0, -1):
         k = active[t]
-        ends = np.nonzero(lens[:k] - 1 == t)[0]
-        if len(ends):
-            y[ends] = delta[ends].argmax(axis=1)
         paths[:k, t] = y[:k]
-        if t:
-            y[:k] = back[rows[:k], t, y[:k]]
-    for k, s in enumerate(order):
-        out[s] = paths[k, : lens[k]]
+        y[:k] = back[t, rows[:k], y[:k]]
+    paths[:, 0] = y
+    out[:] = paths[row, pos]
     return out

@@ -26,6 +26,7 @@ longest wins; on equal length ROLE > ORG > WEAPON > FAC > place; rule mentions b
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -569,22 +570,37 @@ _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 
 
 def _crf_mentions(text: str, tokens: list[Token] | None = None) -> list[Mention]:
-    if not _crf_ready():
-        return []
-    try:
-        from .ner import crf_mentions  # type: ignore[attr-defined]
+    return crf_mentions_many([text], [tokens])[0]
 
+
+def crf_mentions_many(texts: Sequence[str], tokens: Sequence[list[Token] | None] | None = None) -> list[list[Mention]]:
+    """The CRF's mentions in each text, as ``find_entities`` uses them (``crf=``), the texts tagged
+    together (:func:`khabar.extract.ner.crf_mentions_many`); none when the tagger is unavailable.
+    A failure on the batch falls back on the texts one by one, so a bad text loses only its own."""
+    tokens = list(tokens) if tokens is not None else [None] * len(texts)
+    if not _crf_ready():
+        return [[] for _ in texts]
+    from .ner import crf_mentions_many as tag_many  # type: ignore[attr-defined]
+
+    def keep(ms: list[Mention]) -> list[Mention]:
         # the tagger learnt Arabic news text: its spans over Latin-script words (markup, code, English
         # quotes) are guesses, so only spans with Arabic letters are kept
-        return [m for m in crf_mentions(text, tokens=tokens) if _ARABIC_LETTER.search(m.text)]
+        return [m for m in ms if _ARABIC_LETTER.search(m.text)]
+
+    try:
+        return [keep(ms) for ms in tag_many(texts, tokens=tokens)]
     except Exception:
-        return []
+        if len(texts) == 1:
+            return [[]]
+    return [crf_mentions_many([t], [k])[0] for t, k in zip(texts, tokens, strict=True)]
 
 
-def find_entities(text: str, crf: bool = True, nested: bool = True, tokens: list[Token] | None = None) -> list[Mention]:
+def find_entities(text: str, crf: bool | list[Mention] = True, nested: bool = True,
+                  tokens: list[Token] | None = None) -> list[Mention]:
     """Entity mentions in ``text`` (PERSON ORG GPE LOC FAC WEAPON ROLE), in text order.
 
-    ``crf``: also use :func:`khabar.extract.ner.crf_mentions` where it is importable and has a model.
+    ``crf``: also use :func:`khabar.extract.ner.crf_mentions` where it is importable and has a model;
+    or the CRF's mentions of ``text`` already found (:func:`crf_mentions_many`, for a batch).
     ``nested``: keep the names nested in ROLE/ORG/FAC mentions as mentions of their own.
     ``tokens``: ``tokenize(text)`` when the caller has it already (it is not modified).
     """
@@ -669,9 +685,9 @@ def find_entities(text: str, crf: bool = True, nested: bool = True, tokens: list
                     mentions.append(_to_mention(doc, inner))
 
     # 4. CRF spans where the rules found nothing.
-    if crf:
+    if isinstance(crf, list) or crf:
         taken = [(m.start, m.end) for m in mentions]
-        for m in _crf_mentions(text, toks):
+        for m in (crf if isinstance(crf, list) else _crf_mentions(text, toks)):
             if m.type not in ("PERSON", "ORG", "GPE", "LOC", "FAC") or len(m.text.strip()) < 2:
                 continue
             if any(m.start < e and s < m.end for s, e in taken):

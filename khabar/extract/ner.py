@@ -404,25 +404,37 @@ class _Fast:
     def clear(self) -> None:
         self.types, self.old, self._free, self._rows = {}, {}, [], 0
 
-    def entry(self, tok: str) -> tuple[_Info, int]:
-        e = self.types.get(tok)
-        if e is None:
-            e = self.old.pop(tok, None)
-            if e is None:
-                x = _Info(tok)
-                if self._free:
-                    row = self._free.pop()
-                else:
-                    row, self._rows = self._rows, self._rows + 1
-                if self.weights is not None:
-                    self._weigh(row, x, self.own_features(x), self.neighbour_features(x))
-                e = (x, row)
-            self.types[tok] = e
-        return e
+    def entries(self, sents: Sequence[Sequence[str]]) -> list[list[tuple[_Info, int]]]:
+        """Each token's facts and row, for the sentences of one document (the cache turns over only
+        before it, so no row of the document is reused under it). The word types new to the cache
+        are weighed together, in one gather and sum over the weights for all of them."""
+        self._turn()
+        types, old = self.types, self.old
+        new: list[tuple[_Info, int]] = []
+        out: list[list[tuple[_Info, int]]] = []
+        for toks in sents:
+            es: list[tuple[_Info, int]] = []
+            for tok in toks:
+                e = types.get(tok)
+                if e is None:
+                    e = old.pop(tok, None)
+                    if e is None:
+                        if self._free:
+                            row = self._free.pop()
+                        else:
+                            row, self._rows = self._rows, self._rows + 1
+                        e = (_Info(tok), row)
+                        new.append(e)
+                    types[tok] = e
+                es.append(e)
+            out.append(es)
+        if new and self.weights is not None:
+            self._weigh(new)
+        return out
 
     def _turn(self) -> None:
-        """Retire the current generation if it is full; only between sentences, so the rows of the
-        words of the sentence being scored are never reused under it."""
+        """Retire the current generation if it is full; only between documents, so the rows of the
+        words of the document being scored are never reused under it."""
         if len(self.types) >= TYPE_CACHE:
             self._free += [r for _, r in self.old.values()]
             self.old, self.types = self.types, {}
@@ -433,65 +445,112 @@ class _Fast:
     def neighbour_features(self, x: _Info) -> dict[int, list[str]]:
         return {d: [f for f in _neighbour_features(x, d) if f in self.attrs] for d in self.offsets}
 
-    def _weigh(self, row: int, x: _Info, own: list[str], nb: dict[int, list[str]]) -> None:
-        if row >= len(self.own):
-            cap = 2 * len(self.own)
+    def _weigh(self, new: list[tuple[_Info, int]]) -> None:
+        """Fill the rows of new word types: the summed weights of each one's own features (plus
+        its word vector's dimensions times their weights) and of the features it gives each
+        neighbour. All of them in one gather of weight rows and one segmented sum."""
+        rows = np.fromiter((r for _, r in new), dtype=np.int64, count=len(new))
+        top = int(rows.max()) + 1
+        if top > len(self.own):
+            cap = len(self.own)
+            while cap < top:
+                cap *= 2
             for name in ("own", "nb", "has_dense"):
                 old = getattr(self, name)
-                new = np.zeros((cap, *old.shape[1:]), dtype=old.dtype)
-                new[: len(old)] = old
-                setattr(self, name, new)
+                grown = np.zeros((cap, *old.shape[1:]), dtype=old.dtype)
+                grown[: len(old)] = old
+                setattr(self, name, grown)
         w = self.weights
+        ids = w.attrs
         vecs = vectors() if OPTS["dense"] else None
-        dense = vecs is not None and x.rank is not None and x.rank < vecs.rows
-        self.has_dense[row] = dense
-        if dense:
-            # the word's int8 vector straight from the file's bytes (the same values as
+        slots = len(self.offsets) + 1  # own features, then one slot per neighbour offset
+        flat: list[int] = []  # weight rows, grouped by segment (new type × slot), segments ascending
+        seg: list[int] = []
+        dense = np.zeros(len(new), dtype=bool)
+        ranks: list[int] = []
+        for i, (x, _) in enumerate(new):
+            own = self.own_features(x)
+            if vecs is not None and x.rank is not None and x.rank < vecs.rows:
+                # crfsuite sees a word with a vector as a dict of features: a repeated one counts once
+                own = list(dict.fromkeys(own))
+                dense[i] = True
+                ranks.append(x.rank)
+            base = i * slots
+            flat += [ids[f] for f in own]
+            seg += [base] * len(own)
+            nb = self.neighbour_features(x)
+            for k, d in enumerate(self.offsets, 1):
+                fs = nb[d]
+                flat += [ids[f] for f in fs]
+                seg += [base + k] * len(fs)
+        sums = np.zeros((len(new) * slots, w.W.shape[1]))
+        if flat:
+            sg = np.array(seg, dtype=np.int64)
+            starts = np.flatnonzero(np.concatenate(([True], sg[1:] != sg[:-1])))
+            sums[sg[starts]] = np.add.reduceat(w.W[np.array(flat, dtype=np.int64)], starts, axis=0)
+        sums = sums.reshape(len(new), slots, -1)
+        if ranks:
+            # the words' int8 vectors straight from the file's bytes (the same values as
             # Vectors.features gives crfsuite: each byte times the scale)
-            raw = np.frombuffer(vecs.data, dtype=np.int8, count=vecs.dim, offset=x.rank * vecs.dim)
-            self.own[row] = w.vector(dict.fromkeys(own)) + w.dense(vecs.names, raw.astype(np.float64) * vecs.scale)
-        else:
-            self.own[row] = w.vector(own)
-        for k, d in enumerate(self.offsets):
-            self.nb[row, k] = w.vector(nb[d])
+            raw = np.frombuffer(vecs.data, dtype=np.int8).reshape(-1, vecs.dim)[np.array(ranks)]
+            sums[dense, 0] += w.dense(vecs.names, raw.astype(np.float64) * vecs.scale)
+        self.own[rows] = sums[:, 0]
+        self.nb[rows] = sums[:, 1:]
+        self.has_dense[rows] = dense
 
     def emissions(self, tokens: Sequence[str] | Sequence[Token]) -> tuple[list[_Info], np.ndarray, np.ndarray]:
         """The sentence's first-pass state scores (tokens × labels) from the model's weights: the
         same sums crfsuite makes of the features ``sentence`` builds. Also the token facts and
         which tokens have a word vector. ``tokens``: strings, or the tokenizer's tokens (whose
         match keys the lexicon flags then reuse)."""
-        found = list(tokens) if tokens and isinstance(tokens[0], Token) else None
-        tokens = [t.text for t in found] if found is not None else list(tokens)
-        self._turn()
-        entries = [self.entry(t) for t in tokens]
-        n = len(tokens)
-        idx = np.fromiter((e[1] for e in entries), dtype=np.int64, count=n)
+        infos, E, dense, _ = self.document([tokens])
+        return infos[0], E, dense
+
+    def document(self, sents: Sequence[Sequence[str]] | Sequence[Sequence[Token]],
+                 ) -> tuple[list[list[_Info]], np.ndarray, np.ndarray, np.ndarray]:
+        """``emissions`` for all the sentences of a document at once, flat: the token facts per
+        sentence, the state scores and word-vector flags of all tokens in order, and the sentences'
+        lengths (the same sums as sentence by sentence, in the same order)."""
+        found = [list(s) if s and isinstance(s[0], Token) else None for s in sents]
+        words = [[t.text for t in f] if f is not None else list(s) for s, f in zip(sents, found, strict=True)]
+        entries = self.entries(words)
+        lens = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+        n = int(lens.sum())
+        idx = np.fromiter((e[1] for es in entries for e in es), dtype=np.int64, count=n)
         E = self.own[idx]
-        for k, d in enumerate(self.offsets):
-            if abs(d) >= n:
-                continue
-            if d < 0:
-                E[-d:] += self.nb[idx[: n + d], k]
-            else:
-                E[: n - d] += self.nb[idx[d:], k]
-        dense = self.has_dense[idx]
-        # the sentence's part of the features (what ``_assemble`` adds to the word types' own):
-        # BOS/EOS, word bigrams, gazetteer flags of the token and of its neighbours
-        context: list[list[str]] = [[] for _ in range(n)]
         if n:
-            context[0].append("BOS")
-            context[-1].append("EOS")
-        words = [e[0].w for e in entries]
-        for i in range(1, n):
-            context[i].append(f"-1w|w={words[i - 1]}|{words[i]}")
-            context[i - 1].append(f"w|+1w={words[i - 1]}|{words[i]}")
-        gaz = _gaz_flags(found or tokens) if OPTS["gaz"] else None
-        if gaz is not None:
-            for j, flags in enumerate(gaz):
-                for i, prefix in ((j, "gz="), (j + 1, "-1gz="), (j - 1, "1gz=")):
-                    if flags and 0 <= i < n:
-                        context[i] += [prefix + g for g in flags]
-        return [e[0] for e in entries], self.with_extras(E, dense, context, copy=False), dense
+            pos = np.arange(n) - np.repeat(np.cumsum(lens) - lens, lens)  # each token's place in its sentence
+            after = np.repeat(lens, lens) - pos - 1  # tokens after it in its sentence
+            for k, d in enumerate(self.offsets):
+                # the tokens that have a neighbour at offset d in their own sentence
+                at = np.flatnonzero(pos >= -d) if d < 0 else np.flatnonzero(after >= d)
+                if len(at):
+                    E[at] += self.nb[idx[at + d], k]
+        dense = self.has_dense[idx]
+        # the sentences' part of the features (what ``_assemble`` adds to the word types' own):
+        # BOS/EOS, word bigrams, gazetteer flags of the token and of its neighbours
+        context: list[list[str]] = []
+        use_gaz = OPTS["gaz"]
+        for es, ws, f in zip(entries, words, found, strict=True):
+            m = len(es)
+            ctx: list[list[str]] = [[] for _ in range(m)]
+            if m:
+                ctx[0].append("BOS")
+                ctx[-1].append("EOS")
+            w = [e[0].w for e in es]
+            for i in range(1, m):
+                ctx[i].append(f"-1w|w={w[i - 1]}|{w[i]}")
+                ctx[i - 1].append(f"w|+1w={w[i - 1]}|{w[i]}")
+            gaz = _gaz_flags(f or ws) if use_gaz and m else None
+            if gaz is not None:
+                for j, flags in enumerate(gaz):
+                    if flags:
+                        for i, prefix in ((j, "gz="), (j + 1, "-1gz="), (j - 1, "1gz=")):
+                            if 0 <= i < m:
+                                ctx[i] += [prefix + g for g in flags]
+            context += ctx
+        infos = [[e[0] for e in es] for es in entries]
+        return infos, self.with_extras(E, dense, context, copy=False), dense, lens
 
     def with_extras(self, E: np.ndarray, dense: np.ndarray, extras: Sequence[Sequence[str]],
                     copy: bool = True) -> np.ndarray:
@@ -516,8 +575,7 @@ class _Fast:
 
     def sentence(self, tokens: Sequence[str]) -> _Sent:
         tokens = list(tokens)
-        self._turn()
-        infos = [self.entry(t)[0] for t in tokens]
+        infos = [e[0] for e in self.entries([tokens])[0]]
         gaz = _gaz_flags(tokens) if OPTS["gaz"] else None
         a = self.attrs
         owns = [self.own_features(x) for x in infos]
@@ -863,22 +921,44 @@ class CrfTagger:
         weights are summed per word type (:class:`_Fast`) and Viterbi runs over all the sentences
         at once in numpy (:mod:`khabar.extract.crfdecode`), instead of crfsuite converting every
         token's ~90 feature strings on every call."""
-        from .crfdecode import viterbi
+        return self.tag_documents([sents], docpass, prop)[0]
+
+    def tag_documents(self, docs: Sequence[Sequence[Sequence[str]] | Sequence[Sequence[Token]]],
+                      docpass: bool | None = None, prop: bool | None = None) -> list[list[list[str]]]:
+        """``tag_document`` for several documents: each is tagged on its own (its document pass
+        and propagation read only its own sentences), but each pass decodes the sentences of all
+        of them together, which shares Viterbi's per-position cost (a worker's chunk of articles)."""
+        from .crfdecode import viterbi_flat
 
         fast = self.fast
         names = fast.weights.labels
-        prepared = [fast.emissions(s) for s in sents]
-        holders = [_Infos(p[0]) for p in prepared]
+        T = fast.weights.T
+        prepared = [fast.document(sents) for sents in docs]  # (infos per sentence, E, dense, lens)
+        holders = [[_Infos(i) for i in p[0]] for p in prepared]
 
-        def decode(scores: list[np.ndarray]) -> list[list[str]]:
-            return [[names[i] for i in path] for path in viterbi(scores, fast.weights.T)]
+        def decode(scores: list[np.ndarray]) -> list[list[list[str]]]:
+            lens = [p[3] for p in prepared]
+            flat = viterbi_flat(np.concatenate(scores), np.concatenate(lens), T).tolist() if scores else []
+            labels = [names[i] for i in flat]
+            out: list[list[list[str]]] = []
+            at = 0
+            for ls in lens:
+                doc: list[list[str]] = []
+                for m in ls.tolist():
+                    doc.append(labels[at:at + m])
+                    at += m
+                out.append(doc)
+            return out
 
         labels = decode([p[1] for p in prepared])
         if OPTS["docpass"] if docpass is None else docpass:
-            doc = doc_features(holders, labels)
-            labels = decode([fast.with_extras(E, dense, extra) for (_, E, dense), extra in zip(prepared, doc, strict=True)])
+            second = []
+            for (_, E, dense, _), held, lab in zip(prepared, holders, labels, strict=True):
+                extra = [f for sent in doc_features(held, lab) for f in sent]
+                second.append(fast.with_extras(E, dense, extra))
+            labels = decode(second)
         if OPTS["propagate"] if prop is None else prop:
-            labels = propagate(holders, labels)
+            labels = [propagate(held, lab) for held, lab in zip(holders, labels, strict=True)]
         return labels
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
@@ -1021,13 +1101,27 @@ def crf_mentions(
     Offsets index ``text`` (``text[m.start:m.end] == m.text``). MISC spans are skipped unless
     ``misc`` (then typed OTHER). ``tokens``: ``tokenize(text)`` when the caller has it already.
     """
-    toks = tokenize(text) if tokens is None else tokens
-    if not toks:
-        return []
+    return crf_mentions_many([text], tagger, misc, [tokens])[0]
+
+
+def crf_mentions_many(
+    texts: Sequence[str], tagger: CrfTagger | None = None, misc: bool = False,
+    tokens: Sequence[list[Token] | None] | None = None,
+) -> list[list[Mention]]:
+    """``crf_mentions`` of several texts, tagged together (:meth:`CrfTagger.tag_documents`); the
+    same mentions as one text at a time. ``tokens``: each text's tokens, or ``None`` where the
+    caller has none."""
+    toks = [tokenize(t) if k is None else k for t, k in zip(texts, tokens or [None] * len(texts), strict=True)]
+    chunked = [[[tk[i] for i in idx] for idx in _chunks(tk, text)] if tk else [] for text, tk in zip(texts, toks)]
     tagger = tagger or default_tagger()
+    todo = [i for i, c in enumerate(chunked) if c]
+    tagged = dict(zip(todo, tagger.tag_documents([chunked[i] for i in todo]) if todo else [], strict=True))
+    return [_spans_to_mentions(text, chunked[i], tagged[i], misc) if i in tagged else []
+            for i, text in enumerate(texts)]
+
+
+def _spans_to_mentions(text: str, chunks: list[list[Token]], all_tags: list[list[str]], misc: bool) -> list[Mention]:
     out: list[Mention] = []
-    chunks = [[toks[i] for i in idx] for idx in _chunks(toks, text)]
-    all_tags = tagger.tag_document(chunks)
     for chunk, tags in zip(chunks, all_tags, strict=True):
         for a, b, typ in bio_spans(tags):
             if typ == "MISC" and not misc:
