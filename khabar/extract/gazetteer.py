@@ -115,6 +115,7 @@ class Lexicon:
         self.nat: dict[str, Entry] = {}
         self.nat_forms: dict[str, list[str]] = {}  # cc -> canonical forms in file order
         self.maxlen = 1
+        self._word_flags: dict[str, tuple[str, ...]] = {}
         self._load()
 
     # -- building ---------------------------------------------------------------------------
@@ -223,6 +224,24 @@ class Lexicon:
             if p and b in self.function_words:
                 return True
         return False
+
+    def word_flags(self, k: str) -> tuple[str, ...]:
+        """The flags of the CRF's lexicon features that depend on a word's key alone: ``fw`` (a
+        function word) and ``given`` / ``given:amb`` (a given name, behind a proclitic at most);
+        cached per key (bounded: emptied when full)."""
+        got = self._word_flags.get(k)
+        if got is None:
+            flags = ["fw"] if self.is_function(k) else []
+            for _, b in _peel(k):
+                g = self.given.get(b)
+                if g is not None:
+                    flags.append("given" if not g[1] else "given:amb")
+                    break
+            got = tuple(flags)
+            if len(self._word_flags) >= 1 << 17:
+                self._word_flags.clear()
+            self._word_flags[k] = got
+        return got
 
     def lookup(self, name: str, types: Sequence[str] | None = None) -> Entry | None:
         """The entry whose form is exactly ``name`` (proclitics peeled), preferring ``types``."""
@@ -436,14 +455,9 @@ def token_features(tokens: Sequence[Token] | Sequence[str]) -> list[set[str]]:
         if h.prefix:
             feats[h.i].add("clitic")
     for x, t in enumerate(toks):
-        k = t.key
-        if lex.is_function(k):
-            feats[x].add("fw")
-        for _, b in _peel(k):
-            g = lex.given.get(b)
-            if g is not None:
-                feats[x].add("given" if not g[1] else "given:amb")
-                break
+        flags = lex.word_flags(t.key)
+        if flags:
+            feats[x].update(flags)
     return feats
 
 
