@@ -370,6 +370,13 @@ def _assemble(n: int, own: Callable[[int], list[str]], nb: Callable[[int, int], 
     return out
 
 
+def _places(lens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For the tokens of sentences of lengths ``lens``, flat: each one's place in its sentence and
+    how many tokens of its sentence come after it."""
+    pos = np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens)
+    return pos, np.repeat(lens, lens) - pos - 1
+
+
 TYPE_CACHE = 30_000  # word types per generation of the tagging-time cache (two generations kept; ~1 KB each)
 
 
@@ -400,6 +407,7 @@ class _Fast:
         self.own = np.zeros((1024, nl))
         self.nb = np.zeros((1024, len(self.offsets), nl))
         self.has_dense = np.zeros(1024, dtype=bool)
+        self._label_rows: tuple[np.ndarray, ...] | None = None  # see with_labels
 
     def clear(self) -> None:
         self.types, self.old, self._free, self._rows = {}, {}, [], 0
@@ -519,8 +527,7 @@ class _Fast:
         idx = np.fromiter((e[1] for es in entries for e in es), dtype=np.int64, count=n)
         E = self.own[idx]
         if n:
-            pos = np.arange(n) - np.repeat(np.cumsum(lens) - lens, lens)  # each token's place in its sentence
-            after = np.repeat(lens, lens) - pos - 1  # tokens after it in its sentence
+            pos, after = _places(lens)
             for k, d in enumerate(self.offsets):
                 # the tokens that have a neighbour at offset d in their own sentence
                 at = np.flatnonzero(pos >= -d) if d < 0 else np.flatnonzero(after >= d)
@@ -551,6 +558,27 @@ class _Fast:
             context += ctx
         infos = [[e[0] for e in es] for es in entries]
         return infos, self.with_extras(E, dense, context, copy=False), dense, lens
+
+    def with_labels(self, E: np.ndarray, ids: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        """A copy of ``E`` (a document's tokens, flat; ``lens`` its sentences' lengths) plus the
+        weights of the document pass's label features: ``l0=`` the token's first-pass label (id in
+        ``ids``), ``l-1=`` / ``l+1=`` its neighbours' within the sentence; what ``doc_features``
+        writes as strings, added as rows."""
+        rows = self._label_rows
+        if rows is None:
+            w = self.weights
+            rows = self._label_rows = tuple(
+                w.W[np.array([w.row(f"{p}={lab}") for lab in w.labels], dtype=np.int64)] for p in ("l0", "l-1", "l+1"))
+        own, before, after = rows
+        E = E + own[ids]
+        n = len(ids)
+        if n:
+            pos, rest = _places(lens)
+            at = np.flatnonzero(pos > 0)
+            E[at] += before[ids[at - 1]]
+            at = np.flatnonzero(rest > 0)
+            E[at] += after[ids[at + 1]]
+        return E
 
     def with_extras(self, E: np.ndarray, dense: np.ndarray, extras: Sequence[Sequence[str]],
                     copy: bool = True) -> np.ndarray:
@@ -667,14 +695,15 @@ def _doc_key(x: _Info) -> str | None:
 
 
 def doc_features(sents: Sequence[_Sent], labels: Sequence[Sequence[str]],
-                 window: int | None = None) -> list[list[list[str]]]:
+                 window: int | None = None, label_features: bool = True) -> list[list[list[str]]]:
     """Second-pass features: how the first pass labelled each word elsewhere in the document.
 
     For the word (its clitic-free, article-free form) at each position: the entity types the
     first pass gave its occurrences within ``window`` sentences either side (``dk=T``), the
     majority (``dm=T``, or ``dm=O`` when most occurrences were outside entities), whether it was
     ever the start of an entity (``db=T``), and the first-pass label of the token and its
-    neighbours (``l0=``, ``l-1=``, ``l+1=``).
+    neighbours (``l0=``, ``l-1=``, ``l+1=``; left out with ``label_features=False``, for a caller
+    that adds their weights itself, :meth:`_Fast.with_labels`).
     """
     window = OPTS["doc_window"] if window is None else window
     n = len(sents)
@@ -748,7 +777,7 @@ def doc_features(sents: Sequence[_Sent], labels: Sequence[Sequence[str]],
         maj: list[str | None] = []
         fs: list[list[str]] = []
         for i, k in enumerate(keys):
-            f: list[str] = ["l0=" + lab[i]]
+            f: list[str] = ["l0=" + lab[i]] if label_features else []
             m = None
             if k is not None:
                 a = agg[k]
@@ -767,11 +796,13 @@ def doc_features(sents: Sequence[_Sent], labels: Sequence[Sequence[str]],
             fs.append(f)
         for i, f in enumerate(fs):
             if i > 0:
-                f.append("l-1=" + lab[i - 1])
+                if label_features:
+                    f.append("l-1=" + lab[i - 1])
                 if maj[i - 1]:
                     f.append("-1dm=" + maj[i - 1])
             if i + 1 < len(fs):
-                f.append("l+1=" + lab[i + 1])
+                if label_features:
+                    f.append("l+1=" + lab[i + 1])
                 if maj[i + 1]:
                     f.append("+1dm=" + maj[i + 1])
         out.append(fs)
@@ -936,10 +967,13 @@ class CrfTagger:
         prepared = [fast.document(sents) for sents in docs]  # (infos per sentence, E, dense, lens)
         holders = [[_Infos(i) for i in p[0]] for p in prepared]
 
-        def decode(scores: list[np.ndarray]) -> list[list[list[str]]]:
-            lens = [p[3] for p in prepared]
-            flat = viterbi_flat(np.concatenate(scores), np.concatenate(lens), T).tolist() if scores else []
-            labels = [names[i] for i in flat]
+        lens = [p[3] for p in prepared]
+        cuts = np.cumsum([int(ls.sum()) for ls in lens])[:-1] if lens else []
+
+        def decode(scores: list[np.ndarray]) -> tuple[list[list[list[str]]], list[np.ndarray]]:
+            """Each document's labels per sentence, and its tokens' label ids (flat)."""
+            flat = viterbi_flat(np.concatenate(scores), np.concatenate(lens), T) if scores else np.zeros(0, np.int64)
+            labels = [names[i] for i in flat.tolist()]
             out: list[list[list[str]]] = []
             at = 0
             for ls in lens:
@@ -948,15 +982,17 @@ class CrfTagger:
                     doc.append(labels[at:at + m])
                     at += m
                 out.append(doc)
-            return out
+            return out, np.split(flat, cuts)
 
-        labels = decode([p[1] for p in prepared])
+        labels, ids = decode([p[1] for p in prepared])
         if OPTS["docpass"] if docpass is None else docpass:
             second = []
-            for (_, E, dense, _), held, lab in zip(prepared, holders, labels, strict=True):
-                extra = [f for sent in doc_features(held, lab) for f in sent]
-                second.append(fast.with_extras(E, dense, extra))
-            labels = decode(second)
+            for (_, E, dense, ls), held, lab, lid in zip(prepared, holders, labels, ids, strict=True):
+                # the features of the first-pass labels (l0, l-1, l+1) as weight rows by label id;
+                # the rest of the document features as strings
+                extra = [f for sent in doc_features(held, lab, label_features=False) for f in sent]
+                second.append(fast.with_extras(fast.with_labels(E, lid, ls), dense, extra, copy=False))
+            labels, _ = decode(second)
         if OPTS["propagate"] if prop is None else prop:
             labels = [propagate(held, lab) for held, lab in zip(holders, labels, strict=True)]
         return labels
