@@ -370,6 +370,9 @@ def _assemble(n: int, own: Callable[[int], list[str]], nb: Callable[[int, int], 
     return out
 
 
+_UNSEEN = object()
+
+
 def _places(lens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For the tokens of sentences of lengths ``lens``, flat: each one's place in its sentence and
     how many tokens of its sentence come after it."""
@@ -408,6 +411,7 @@ class _Fast:
         self.nb = np.zeros((1024, len(self.offsets), nl))
         self.has_dense = np.zeros(1024, dtype=bool)
         self._label_rows: tuple[np.ndarray, ...] | None = None  # see with_labels
+        self._context: Any = None  # see _context_rows
 
     def clear(self) -> None:
         self.types, self.old, self._free, self._rows = {}, {}, [], 0
@@ -535,29 +539,71 @@ class _Fast:
                     E[at] += self.nb[idx[at + d], k]
         dense = self.has_dense[idx]
         # the sentences' part of the features (what ``_assemble`` adds to the word types' own):
-        # BOS/EOS, word bigrams, gazetteer flags of the token and of its neighbours
-        context: list[list[str]] = []
+        # BOS/EOS, word bigrams, gazetteer flags of the token and of its neighbours; as weight rows
+        # (at, row), found without building the features' strings
+        bos, eos, bigram, flag_row = self._context_rows()
+        at: list[int] = []
+        rows: list[int] = []
+        attrs = self.weights.attrs
         use_gaz = OPTS["gaz"]
+        base = 0
         for es, ws, f in zip(entries, words, found, strict=True):
             m = len(es)
-            ctx: list[list[str]] = [[] for _ in range(m)]
-            if m:
-                ctx[0].append("BOS")
-                ctx[-1].append("EOS")
+            if not m:
+                continue
+            at += (base, base + m - 1)
+            rows += (bos, eos)
             w = [e[0].w for e in es]
             for i in range(1, m):
-                ctx[i].append(f"-1w|w={w[i - 1]}|{w[i]}")
-                ctx[i - 1].append(f"w|+1w={w[i - 1]}|{w[i]}")
-            gaz = _gaz_flags(f or ws) if use_gaz and m else None
+                a, b = w[i - 1], w[i]
+                if "|" in a or "|" in b:  # names the bigram table cannot split: looked up as strings
+                    pair = (attrs.get(f"-1w|w={a}|{b}"), attrs.get(f"w|+1w={a}|{b}"))
+                else:
+                    pair = bigram.get((a, b))
+                    if pair is None:
+                        continue
+                if pair[0] is not None:
+                    at.append(base + i)
+                    rows.append(pair[0])
+                if pair[1] is not None:
+                    at.append(base + i - 1)
+                    rows.append(pair[1])
+            gaz = _gaz_flags(f or ws) if use_gaz else None
             if gaz is not None:
                 for j, flags in enumerate(gaz):
-                    if flags:
+                    for g in flags:
                         for i, prefix in ((j, "gz="), (j + 1, "-1gz="), (j - 1, "1gz=")):
                             if 0 <= i < m:
-                                ctx[i] += [prefix + g for g in flags]
-            context += ctx
+                                r = flag_row.get((prefix, g), _UNSEEN)
+                                if r is _UNSEEN:
+                                    r = flag_row[(prefix, g)] = attrs.get(prefix + g)
+                                if r is not None:
+                                    at.append(base + i)
+                                    rows.append(r)
+            base += m
+        if at:
+            np.add.at(E, np.array(at, dtype=np.int64), self.weights.W[np.array(rows, dtype=np.int64)])
         infos = [[e[0] for e in es] for es in entries]
-        return infos, self.with_extras(E, dense, context, copy=False), dense, lens
+        return infos, E, dense, lens
+
+    def _context_rows(self) -> tuple[int, int, dict[tuple[str, str], tuple[int | None, int | None]],
+                                     dict[tuple[str, str], int | None]]:
+        """The rows of BOS and EOS; the word bigrams the model has weights for, (previous word,
+        word) -> (row of ``-1w|w=`` for the word, row of ``w|+1w=`` for the previous word); the
+        rows of gazetteer flags by (prefix, flag), filled as met."""
+        got = self._context
+        if got is None:
+            w = self.weights
+            pairs: dict[tuple[str, str], list[int | None]] = {}
+            for name, r in w.attrs.items():
+                for k, prefix in enumerate(("-1w|w=", "w|+1w=")):
+                    if name.startswith(prefix):
+                        rest = name[len(prefix):]
+                        if rest.count("|") == 1:  # else a word holds a "|": looked up as a string
+                            a, b = rest.split("|")
+                            pairs.setdefault((a, b), [None, None])[k] = r
+            got = self._context = (w.row("BOS"), w.row("EOS"), {p: (x[0], x[1]) for p, x in pairs.items()}, {})
+        return got
 
     def with_labels(self, E: np.ndarray, ids: np.ndarray, lens: np.ndarray) -> np.ndarray:
         """A copy of ``E`` (a document's tokens, flat; ``lens`` its sentences' lengths) plus the
