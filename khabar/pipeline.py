@@ -116,8 +116,11 @@ def fingerprint_all(analyses: list[ArticleAnalysis]) -> None:
     vectors = embed_articles([a.article for a in analyses])
     for a, vec in zip(analyses, vectors):
         a.embedding = vec.copy()  # a row of its own: pickling a view would carry the whole batch
-        a.sketches = sketch_paragraphs(a.article.text)
-        a.text_key = key(a.article.text)
+        lines = [key(line) for line in a.article.text.split("\n")]
+        a.sketches = sketch_paragraphs(a.article.text, lines)
+        # key(text), from its lines' keys: the text's whitespace (newlines too) collapses to single
+        # spaces, and normalising stops at a newline (no character composes across one)
+        a.text_key = " ".join(k for k in lines if k)
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from khabar.resolve.duplicates import DuplicateIndex, sketch_paragraphs
 
 WIRE = [
@@ -171,3 +173,22 @@ def test_state_round_trip_and_older_states(monkeypatch):
         found = [[(p.a, p.b) for p in x.add(*a)] for x in (idx, back, old_bytes, old_lean)]
         assert found[1] == found[0] and found[2] == found[0] and found[3] == found[0]
     assert _pairs(back) == _pairs(idx) and len(_pairs(idx)) > 10
+
+
+def test_fingerprint_keys_the_text_once_per_line_with_the_same_results():
+    """``fingerprint`` keys each line once for both the paragraph sketches and the text's match
+    key (the digest's input): the same as keying the whole text, also where normalising is
+    tricky at a line's edge (a combining mark opening a line, presentation forms, a Greek sigma
+    ending one, empty and blank lines, carriage returns)."""
+    from khabar.model import Article, ArticleAnalysis
+    from khabar.pipeline import fingerprint
+    from khabar.text import key
+
+    texts = [_text(WIRE), "ﻻ\n\u0651حظ الناس\n\n  \nΣ\nα والسلام\u0653\n\u0653مرحبا\r\nb", "\n".join(WIRE + [""])]
+    for text in texts:
+        a = ArticleAnalysis(article=Article(id="x", source="x", title=None, text=text))
+        fingerprint(a)
+        assert a.text_key == key(text)
+        assert a.sketches == sketch_paragraphs(text)
+    with pytest.raises(ValueError):
+        sketch_paragraphs("a\nb", ["a"])

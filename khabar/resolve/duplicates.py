@@ -66,12 +66,18 @@ def _empty_minhash() -> MinHash:
     return MinHash(num_perm=NUM_PERM, seed=_PERM_SEED)
 
 
-def sketch_paragraphs(text: str) -> list[ParagraphSketch]:
-    """MinHash sketches of an article's paragraphs (pure; picklable; done per article)."""
+def sketch_paragraphs(text: str, line_keys: list[str] | None = None) -> list[ParagraphSketch]:
+    """MinHash sketches of an article's paragraphs (pure; picklable; done per article).
+    ``line_keys``: the ``key`` of each of the text's lines, when the caller has them."""
     out = []
     empty = _empty_minhash()
-    for i, line in enumerate(text.split("\n")):
-        words = key(line).split()
+    lines = text.split("\n")
+    if line_keys is None:
+        line_keys = [key(line) for line in lines]
+    elif len(line_keys) != len(lines):
+        raise ValueError(f"{len(line_keys)} line keys for {len(lines)} lines")
+    for i, k in enumerate(line_keys):
+        words = k.split()
         if len(words) < MIN_PARAGRAPH_WORDS:
             continue
         m = empty.copy()
