@@ -320,4 +320,5 @@ def test_a_batch_of_texts_is_tagged_as_each_text_alone():
     assert sum(map(len, together)) > 50
     # a batch of one and a batch of none
     assert ner.crf_mentions_many(texts[:1])[0] == alone[0]
-    assert ner.crf_mentions_many([]) == []
+    assert ner.crf_mentions_many([]) == [] and ner.default_tagger().tag_documents([]) == []
+    assert ner.default_tagger().tag_documents([[], [["قال"]]]) == [[], [ner.default_tagger().tag(["قال"])]]

@@ -522,7 +522,8 @@ class _Fast:
                  ) -> tuple[list[list[_Info]], np.ndarray, np.ndarray, np.ndarray]:
         """``emissions`` for all the sentences of a document at once, flat: the token facts per
         sentence, the state scores and word-vector flags of all tokens in order, and the sentences'
-        lengths (the same sums as sentence by sentence, in the same order)."""
+        lengths (the same sums as sentence by sentence, added in another order: they can differ in
+        the last bits, which only an exact tie between two label sequences would notice)."""
         found = [list(s) if s and isinstance(s[0], Token) else None for s in sents]
         words = [[t.text for t in f] if f is not None else list(s) for s, f in zip(sents, found, strict=True)]
         entries = self.entries(words)
@@ -1007,6 +1008,8 @@ class CrfTagger:
         of them together, which shares Viterbi's per-position cost (a worker's chunk of articles)."""
         from .crfdecode import viterbi_flat
 
+        if not docs:
+            return []
         fast = self.fast
         names = fast.weights.labels
         T = fast.weights.T
@@ -1014,11 +1017,11 @@ class CrfTagger:
         holders = [[_Infos(i) for i in p[0]] for p in prepared]
 
         lens = [p[3] for p in prepared]
-        cuts = np.cumsum([int(ls.sum()) for ls in lens])[:-1] if lens else []
+        cuts = np.cumsum([int(ls.sum()) for ls in lens])[:-1]
 
         def decode(scores: list[np.ndarray]) -> tuple[list[list[list[str]]], list[np.ndarray]]:
             """Each document's labels per sentence, and its tokens' label ids (flat)."""
-            flat = viterbi_flat(np.concatenate(scores), np.concatenate(lens), T) if scores else np.zeros(0, np.int64)
+            flat = viterbi_flat(np.concatenate(scores), np.concatenate(lens), T)
             labels = [names[i] for i in flat.tolist()]
             out: list[list[list[str]]] = []
             at = 0
