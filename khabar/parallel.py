@@ -24,7 +24,8 @@ from .model import ArticleAnalysis, RawDocument, SourceError
 Item = RawDocument | SourceError
 Result = ArticleAnalysis | SourceError
 
-CHUNK = 16  # documents per task: enough to amortise a task's overhead and batch the embeddings
+CHUNK = 32  # documents per task: amortises a task's overhead and batches the embeddings and the CRF
+# tagging (bench on 1,000 ANT articles in one process: 17.3 ms/article with 16, 17.0 with 32 or 64)
 WINDOW = 4  # chunks in flight per worker: workers stay busy while the caller stores results
 
 
