@@ -24,8 +24,9 @@ from .model import ArticleAnalysis, RawDocument, SourceError
 Item = RawDocument | SourceError
 Result = ArticleAnalysis | SourceError
 
-CHUNK = 32  # documents per task: amortises a task's overhead and batches the embeddings and the CRF
-# tagging (bench on 1,000 ANT articles in one process: 17.3 ms/article with 16, 17.0 with 32 or 64)
+CHUNK = 16  # documents per task: amortises a task's overhead and batches the embeddings and the CRF
+# tagging (32 was measured too: 17.3 -> 17.0 ms/article in one process, but the same 385.5 s for
+# the ANT corpus with 2 workers; the chunks decide the embeddings' last bits, so they stay as they were)
 WINDOW = 4  # chunks in flight per worker: workers stay busy while the caller stores results
 
 
