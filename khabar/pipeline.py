@@ -26,8 +26,8 @@ def analyze_article(article: Article, tokens: list[Token] | None = None,
 
     Narration is credited to the wire agency when the article credits one by name (dateline,
     closing credit: ``(رويترز، ميزان الخبر)``), else to the outlet. ``tokens`` and ``crf``: the
-    text's tokens and the CRF tagger's mentions when the caller has them (``analyze_articles``
-    tags a batch together)."""
+    text's tokens and the CRF tagger's mentions when the caller has them (``process_documents``
+    tags a chunk's articles together)."""
     from .extract.entities import find_entities
     from .extract.events import find_events, wire_name
     from .extract.quantities import find_quantities
