@@ -69,6 +69,13 @@ class CrfWeights:
         return values.astype(np.float64) @ cached[1]
 
 
+def places(lens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For the tokens of sentences of lengths ``lens``, flat: each one's place in its sentence and
+    how many tokens of its sentence come after it."""
+    pos = np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens)
+    return pos, np.repeat(lens, lens) - pos - 1
+
+
 def viterbi(emissions: Sequence[np.ndarray], T: np.ndarray) -> list[np.ndarray]:
     """The best label ids of each sentence (``emissions[s]``: tokens × labels state scores), all
     sentences decoded together; empty sentences give empty arrays."""
@@ -87,9 +94,8 @@ def viterbi_flat(E: np.ndarray, lens: np.ndarray, T: np.ndarray) -> np.ndarray:
     The sentences run side by side, longest first, so the ones still going at a position are a
     prefix: each position costs a few numpy calls for all of them together."""
     n_tok, nl = E.shape
-    out = np.zeros(n_tok, dtype=np.int64)
     if not n_tok:
-        return out
+        return np.zeros(0, dtype=np.int64)
     lens = np.asarray(lens, dtype=np.int64)
     order = np.argsort(-lens, kind="stable")
     slens = lens[order]
@@ -97,7 +103,7 @@ def viterbi_flat(E: np.ndarray, lens: np.ndarray, T: np.ndarray) -> np.ndarray:
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
     row = np.repeat(rank, lens)  # each token's sentence, as a row of the padded arrays
-    pos = np.arange(n_tok) - np.repeat(np.cumsum(lens) - lens, lens)
+    pos, _ = places(lens)
     P = np.zeros((n, width, nl), dtype=np.float64)
     P[row, pos] = E
     # how many sentences have a token at each position (slens is descending)
@@ -122,5 +128,4 @@ def viterbi_flat(E: np.ndarray, lens: np.ndarray, T: np.ndarray) -> np.ndarray:
         paths[:k, t] = y[:k]
         y[:k] = back[t, rows[:k], y[:k]]
     paths[:, 0] = y
-    out[:] = paths[row, pos]
-    return out
+    return paths[row, pos]

@@ -592,7 +592,7 @@ def crf_mentions_many(texts: Sequence[str], tokens: Sequence[list[Token] | None]
     except Exception:
         if len(texts) == 1:
             return [[]]
-    return [crf_mentions_many([t], [k])[0] for t, k in zip(texts, tokens, strict=True)]
+        return [crf_mentions_many([t], [k])[0] for t, k in zip(texts, tokens, strict=True)]
 
 
 def find_entities(text: str, crf: bool | list[Mention] = True, nested: bool = True,

@@ -33,6 +33,7 @@ import numpy as np
 
 from ..model import Mention, Token
 from ..text import bases, key, sentences, tokenize
+from .crfdecode import places
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MODEL_PATH = DATA_DIR / "ner.crfsuite"
@@ -373,13 +374,6 @@ def _assemble(n: int, own: Callable[[int], list[str]], nb: Callable[[int, int], 
 _UNSEEN = object()
 
 
-def _places(lens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For the tokens of sentences of lengths ``lens``, flat: each one's place in its sentence and
-    how many tokens of its sentence come after it."""
-    pos = np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens)
-    return pos, np.repeat(lens, lens) - pos - 1
-
-
 TYPE_CACHE = 30_000  # word types per generation of the tagging-time cache (two generations kept; ~1 KB each)
 
 
@@ -532,7 +526,7 @@ class _Fast:
         idx = np.fromiter((e[1] for es in entries for e in es), dtype=np.int64, count=n)
         E = self.own[idx]
         if n:
-            pos, after = _places(lens)
+            pos, after = places(lens)
             for k, d in enumerate(self.offsets):
                 # the tokens that have a neighbour at offset d in their own sentence
                 at = np.flatnonzero(pos >= -d) if d < 0 else np.flatnonzero(after >= d)
@@ -620,18 +614,16 @@ class _Fast:
         E = E + own[ids]
         n = len(ids)
         if n:
-            pos, rest = _places(lens)
+            pos, rest = places(lens)
             at = np.flatnonzero(pos > 0)
             E[at] += before[ids[at - 1]]
             at = np.flatnonzero(rest > 0)
             E[at] += after[ids[at + 1]]
         return E
 
-    def with_extras(self, E: np.ndarray, dense: np.ndarray, extras: Sequence[Sequence[str]],
-                    copy: bool = True) -> np.ndarray:
-        """``E`` plus the weights of more features per token (a token with a word vector counts a
-        repeated feature once, as crfsuite does with its dict of features); ``copy=False`` adds
-        them in place."""
+    def with_extras(self, E: np.ndarray, dense: np.ndarray, extras: Sequence[Sequence[str]]) -> np.ndarray:
+        """``E`` plus the weights of more features per token, added in place (a token with a word
+        vector counts a repeated feature once, as crfsuite does with its dict of features)."""
         attrs = self.weights.attrs
         pos: list[int] = []
         rows: list[int] = []
@@ -641,11 +633,8 @@ class _Fast:
                 if r is not None:
                     pos.append(i)
                     rows.append(r)
-        if not pos:
-            return E
-        if copy:
-            E = E.copy()
-        np.add.at(E, np.array(pos), self.weights.W[np.array(rows)])
+        if pos:
+            np.add.at(E, np.array(pos), self.weights.W[np.array(rows)])
         return E
 
     def sentence(self, tokens: Sequence[str]) -> _Sent:
@@ -1040,7 +1029,7 @@ class CrfTagger:
                 # the features of the first-pass labels (l0, l-1, l+1) as weight rows by label id;
                 # the rest of the document features as strings
                 extra = [f for sent in doc_features(held, lab, label_features=False) for f in sent]
-                second.append(fast.with_extras(fast.with_labels(E, lid, ls), dense, extra, copy=False))
+                second.append(fast.with_extras(fast.with_labels(E, lid, ls), dense, extra))
             labels, _ = decode(second)
         if OPTS["propagate"] if prop is None else prop:
             labels = [propagate(held, lab) for held, lab in zip(holders, labels, strict=True)]
