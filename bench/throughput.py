@@ -148,7 +148,16 @@ def _documents(corpus: Path, limit: int | None, double: str | None) -> Iterator:
             yield d
 
 
+def _cpu_s(who: int) -> float:
+    import resource
+
+    r = resource.getrusage(who)
+    return r.ru_utime + r.ru_stime
+
+
 def khabar_run(corpus: Path, workers: int, limit: int | None, double: str | None, db: str) -> dict:
+    import resource
+
     from khabar.parallel import limit_blas_threads, map_documents
     from khabar.pipeline import store_results
     from khabar.store import Store
@@ -185,6 +194,7 @@ def khabar_run(corpus: Path, workers: int, limit: int | None, double: str | None
 
     res = store_results(store, map_documents(_documents(corpus, limit, double), workers=workers), on_result=on_result)
     seconds = time.perf_counter() - t0
+    caller_cpu, workers_cpu = _cpu_s(resource.RUSAGE_SELF), _cpu_s(resource.RUSAGE_CHILDREN)
     gc_s, gc_full, gc_full_s = collector.stop()
     stored = store.counts()
     tree = sampler.stop()
@@ -196,6 +206,7 @@ def khabar_run(corpus: Path, workers: int, limit: int | None, double: str | None
         "peak_mb": _peak_getrusage_mb(), "tree_peak_mb": tree, "stored": stored,
         "store_add_s": timers["store_add"], "checkpoint_s": timers["checkpoint"],
         "gc_s": gc_s, "gc_full": gc_full, "gc_full_s": gc_full_s,
+        "caller_cpu_s": caller_cpu, "workers_cpu_s": workers_cpu,
     }
 
 
@@ -262,6 +273,10 @@ def _fmt(r: dict) -> str:
         if "gc_s" in r:
             line += (f"\n{'':<34} calling process's garbage collector {r['gc_s']:.1f} s "
                      f"({r['gc_full']} full collections: {r['gc_full_s']:.1f} s)")
+        if "caller_cpu_s" in r:
+            line += (f"\n{'':<34} CPU time: calling process {r['caller_cpu_s']:.1f} s, "
+                     f"workers {r['workers_cpu_s']:.1f} s (with the final checkpoint's {r['checkpoint_s']:.1f} s "
+                     f"in the calling process's)")
     return line
 
 

@@ -175,6 +175,7 @@ def test_store_engine_reads_events_back_and_writes_them_in_batches(tmp_path, ana
     assert mentions == {e["id"]: len(e["mentions"]) for e in r["entities"]}
     assert sum(mentions.values()) > 100
     assert sorted(stored, key=lambda e: int(e["id"][1:])) == r["events"]
+    assert any(e["claim"] for e in stored) and any(e["claim"] is None for e in stored)  # claims set after writing
     story = {e["id"]: e["story"] for e in r["events"]}
     claim_story = {c["id"]: c["story"] for c in r["claims"]}
     assert timeline == [(x["event"], claim_story.get(x["claim"]) or story.get(x["event"])) for x in r["timeline"]]
@@ -263,3 +264,30 @@ def test_storing_results_leaves_the_garbage_collector_as_it_was(tmp_path, analys
         gc.unfreeze()
     for s in (plain, other):
         s.engine.dispose()
+
+
+def test_state_blobs_round_trip_compressed_or_not_and_refuse_foreign_classes():
+    """The engine's state is written as a plain pickle and an article's analysis compressed; both
+    read back with the same ``loads``, through a multi-megabyte stream (read in pieces), and
+    neither form lets a tampered blob name a class outside khabar's own."""
+    import pickle
+    import zlib
+
+    import numpy as np
+
+    from khabar.store.state import dumps, loads
+
+    rng = np.random.default_rng(7)
+    obj = {"vectors": rng.standard_normal((3000, 512)).astype(np.float32),
+           "names": [f"كيان {i}" for i in range(20000)], "pairs": {(i, i + 1) for i in range(500)}}
+    for compress in (True, False):
+        blob = dumps(obj, compress=compress)
+        assert (blob[:1] == pickle.PROTO) is (not compress)
+        back = loads(blob)
+        assert np.array_equal(back["vectors"], obj["vectors"])
+        assert back["names"] == obj["names"] and back["pairs"] == obj["pairs"]
+    assert len(dumps(obj)) < len(dumps(obj, compress=False))
+    evil = pickle.dumps(__import__("os").getcwd)  # a callable from a module the store never writes
+    for blob in (evil, zlib.compress(evil)):
+        with pytest.raises(pickle.UnpicklingError, match="refusing to load"):
+            loads(blob)

@@ -110,26 +110,30 @@ class CrossArticle:
             yield aid, evs
 
     def _event_jsons(self, events_of: EventSource | None, states: _StateEntities,
-                     groups: dict[str, str], dicts: bool = True, claims: bool = True,
-                     ) -> Iterator[tuple[dict[str, Any] | None, ClaimEvent | None]]:
-        """Every event in the dossier's shape and as the claims see it (either ``None`` when not
-        asked for)."""
+                     groups: dict[str, str]) -> Iterator[tuple[dict[str, Any], ClaimEvent]]:
+        """Every event in the dossier's shape and as the claims see it."""
         for aid, evs in self._events(events_of):
             meta = self.meta[aid]
             for ev in evs:
-                yield self._event_json(ev, meta, states, groups.get(aid, aid), dicts, claims)
+                yield self._event_json(ev, meta, states, groups.get(aid, aid))
 
     def results(self, events_of: EventSource | None = None,
                 sink: Callable[[list[dict[str, Any]]], None] | None = None,
-                entity_sink: Callable[[list[dict[str, Any]]], None] | None = None) -> dict[str, Any]:
+                entity_sink: Callable[[list[dict[str, Any]]], None] | None = None,
+                claimed: ClaimedEvents | None = None) -> dict[str, Any]:
         """The cross-article results in the dossier's shapes.
 
         ``events_of(article_ids)``: the events of those articles as ``(id, events)`` pairs in that
-        order, for an engine that does not keep them. ``sink``: given, the events' dicts go to it in
-        batches, in order, once the claims are known (the events are then read twice), and the
-        returned ``events`` list is empty. ``entity_sink``: given, the entities go to it in batches
-        with their mentions, and the returned ``entities`` have empty ``mentions`` (every mention
-        of a large corpus as a dict at once was the largest part of a store's final results)."""
+        order, for an engine that does not keep them. ``sink`` (with ``claimed``): the events' dicts
+        go to ``sink`` in batches, in order, as they are read, with ``claim`` still ``None`` (the
+        claims are known only once every event is read); then ``claimed({event id: claim id})``
+        sets the claims of the events that have one where the sink put them and gives their
+        dicts back. The events are read once, and the returned ``events`` list is empty.
+        ``entity_sink``: given, the entities go to it in batches with their mentions, and the
+        returned ``entities`` have empty ``mentions`` (every mention of a large corpus as a dict
+        at once was the largest part of a store's final results)."""
+        if (sink is None) != (claimed is None):
+            raise ValueError("results(): sink and claimed go together")
         pairs = self.dups.pairs()
         groups = self.dups.independence_groups(pairs)
         entities: list[dict[str, Any]] = []
@@ -144,46 +148,47 @@ class CrossArticle:
             _in_batches(kept_light(self.resolver.iter_entities_json()), entity_sink)
         n_resolved = len(entities)
         states = _StateEntities(entities)
+        story_of = dict(self.stories.by_article)
         events, claim_events = [], []
-        for d, ce in self._event_jsons(events_of, states, groups, dicts=sink is None):
-            if d is not None:
-                events.append(d)
-            assert ce is not None
-            claim_events.append(ce)
+        dated: list[dict[str, Any]] = []  # the events the timeline lists when no claim does
+
+        def read() -> Iterator[dict[str, Any]]:
+            for d, ce in self._event_jsons(events_of, states, groups):
+                claim_events.append(ce)
+                d["claim"] = None
+                d["story"] = story_of.get(d["article"])
+                if d["date"] and d.get("date_source") == "text" and d["type"] != "STATEMENT":
+                    dated.append({k: d[k] for k in ("id", "date", "type", "actor", "recipient", "object")})
+                yield d
+
+        if sink is None:
+            events += read()
+        else:
+            _in_batches(read(), sink)
         builder = ClaimBuilder()
         builder.add(claim_events)
         builder.finish()
         names = {e["id"]: e["name"] for e in entities}
         claims, conflicts, timeline = claims_json(builder, names)
         in_claim = {v: c["id"] for c in claims for v in c["events"]}
-        story_of = dict(self.stories.by_article)
         for c in claims:
             c["story"] = story_of.get(c["articles"][0]) if c["articles"] else None
         claim_story = {c["id"]: c["story"] for c in claims}
         for k in conflicts:
             k["story"] = claim_story.get(k.get("claim"))
+        timeline += [{"date": d["date"], "claim": None, "event": d["id"], "summary": _event_summary(d, names)}
+                     for d in dated if d["id"] not in in_claim]
         heads = {c["events"][0] for c in claims if c["events"]}  # what the graph reads of the events
         graph_events: dict[str, dict[str, Any]] = {}
-
-        def finish(ev: dict[str, Any]) -> None:
-            ev["claim"] = in_claim.get(ev["id"])
-            ev["story"] = story_of.get(ev["article"])
-            if ev["claim"] is None and ev["date"] and ev.get("date_source") == "text" and ev["type"] != "STATEMENT":
-                timeline.append({"date": ev["date"], "claim": None, "event": ev["id"], "summary": _event_summary(ev, names)})
-            if ev["id"] in heads:
-                graph_events[ev["id"]] = ev
-
-        if sink is None:
+        if claimed is None:
             for ev in events:
-                finish(ev)
+                ev["claim"] = in_claim.get(ev["id"])
+                if ev["id"] in heads:
+                    graph_events[ev["id"]] = ev
         else:
-            def finished() -> Iterator[dict[str, Any]]:
-                for d, _ in self._event_jsons(events_of, states, groups, claims=False):
-                    assert d is not None
-                    finish(d)
-                    yield d
-
-            _in_batches(finished(), sink)
+            for ev in claimed(in_claim):
+                if ev["id"] in heads:
+                    graph_events[ev["id"]] = ev
         if entity_sink is not None:
             entity_sink(entities[n_resolved:])  # the states named only through their capitals
         timeline.sort(key=lambda t: (t["date"], t["claim"] or "", t["event"] or ""))
@@ -202,10 +207,9 @@ class CrossArticle:
             "stale": dict(builder.stale_articles()),
         }
 
-    def _event_json(self, ev: Event, meta: ArticleMeta, states: _StateEntities, group: str, dicts: bool = True,
-                    claims: bool = True) -> tuple[dict[str, Any] | None, ClaimEvent | None]:
-        """An Event in the dossier's shape (entity ids) and the comparison's view of it (either
-        ``None`` when not asked for: a store's results read the events twice, once for each)."""
+    def _event_json(self, ev: Event, meta: ArticleMeta, states: _StateEntities,
+                    group: str) -> tuple[dict[str, Any], ClaimEvent]:
+        """An Event in the dossier's shape (entity ids) and the comparison's view of it."""
         resolver = self.resolver
 
         def ent(m: Mention | None, state: str | None) -> str | None:
@@ -220,37 +224,36 @@ class CrossArticle:
         quantity = None if q is None else {
             "value": q.value, "min": q.min, "max": q.max, "unit": q.unit, "qualifier": q.qualifier, "text": q.text,
         }
-        d = ce = None
-        if dicts:
-            attributed = [
-                {"entity": resolver.entity_id(at.mention) if at.mention is not None else None, "text": at.text,
-                 "kind": at.kind}
-                for at in ev.attributed_to or []
-            ] or [{"entity": None, "text": meta.outlet or "the outlet", "kind": "outlet"}]
-            d = {
-                "id": ev.id, "type": ev.type, "subtype": ev.subtype, "article": meta.id,
-                "start": ev.start, "end": ev.end, "text": ev.text,
-                "trigger": {"text": ev.trigger, "start": ev.trigger_start, "end": ev.trigger_end},
-                "actor": actor, "actor_mention": _mention_json(ev.actor),
-                "recipient": recipient, "recipient_mention": _mention_json(ev.recipient),
-                "object": ev.object, "quantity": quantity, "date": ev.date, "date_source": ev.date_source,
-                "place": place, "place_mention": _mention_json(ev.place),
-                "attributed_to": attributed, "modality": ev.modality,
-            }
-        if claims:
-            # For matching claims a capital is its state: "visited Pyongyang" and "visited North Korea" agree.
-            place_state = _capital_of(ev.place)
-            claim_place = states.id_of(place_state) if place_state else place
-            ce = ClaimEvent(
-                id=ev.id, type=ev.type, article=meta.id, start=ev.start, end=ev.end, actor=actor, recipient=recipient,
-                place=claim_place, object_key=object_key(ev.object, q.unit if q else None), object=ev.object,
-                quantity=quantity, date=ev.date, date_from_text=ev.date_source == "text", modality=ev.modality,
-                published=meta.published, group=group, outlet=meta.outlet, subtype=ev.subtype,
-            )
+        attributed = [
+            {"entity": resolver.entity_id(at.mention) if at.mention is not None else None, "text": at.text,
+             "kind": at.kind}
+            for at in ev.attributed_to or []
+        ] or [{"entity": None, "text": meta.outlet or "the outlet", "kind": "outlet"}]
+        d = {
+            "id": ev.id, "type": ev.type, "subtype": ev.subtype, "article": meta.id,
+            "start": ev.start, "end": ev.end, "text": ev.text,
+            "trigger": {"text": ev.trigger, "start": ev.trigger_start, "end": ev.trigger_end},
+            "actor": actor, "actor_mention": _mention_json(ev.actor),
+            "recipient": recipient, "recipient_mention": _mention_json(ev.recipient),
+            "object": ev.object, "quantity": quantity, "date": ev.date, "date_source": ev.date_source,
+            "place": place, "place_mention": _mention_json(ev.place),
+            "attributed_to": attributed, "modality": ev.modality,
+        }
+        # For matching claims a capital is its state: "visited Pyongyang" and "visited North Korea" agree.
+        place_state = _capital_of(ev.place)
+        claim_place = states.id_of(place_state) if place_state else place
+        ce = ClaimEvent(
+            id=ev.id, type=ev.type, article=meta.id, start=ev.start, end=ev.end, actor=actor, recipient=recipient,
+            place=claim_place, object_key=object_key(ev.object, q.unit if q else None), object=ev.object,
+            quantity=quantity, date=ev.date, date_from_text=ev.date_source == "text", modality=ev.modality,
+            published=meta.published, group=group, outlet=meta.outlet, subtype=ev.subtype,
+        )
         return d, ce
 
 
 EventSource = Callable[[list[str]], Iterable[tuple[str, list[Event]]]]
+# given {event id: claim id}, sets those events' claims where a sink put them; gives their dicts back
+ClaimedEvents = Callable[[dict[str, str]], Iterable[dict[str, Any]]]
 
 
 class _StateEntities:

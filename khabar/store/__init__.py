@@ -205,7 +205,7 @@ class Store:
 
     def _save(self, conn: sa.Connection, engine: CrossArticle, version: int) -> int:
         version += 1
-        blob = dumps(engine)
+        blob = dumps(engine, compress=False)
         if conn.execute(sa.select(t.engine_state.c.id).where(t.engine_state.c.id == 1)).first():
             conn.execute(t.engine_state.update().where(t.engine_state.c.id == 1).values(version=version, blob=blob))
         else:
@@ -297,11 +297,28 @@ class Store:
             _insert(conn, t.entities, [
                 {"id": e["id"], "type": e["type"], "name": e["name"], "latin": e["latin"],
                  "n_mentions": len(e["mentions"]),
-                 "search": " ".join({key(x) for x in [e["name"], *e["aliases"]]} | {e["latin"].lower()}), "data": e}
+                 "search": " ".join(sorted({key(x) for x in [e["name"], *e["aliases"]]} | {e["latin"].lower()})), "data": e}
                 for e in batch
             ])
 
-        r = engine.results(events_of=self._events_of(conn), sink=write_events, entity_sink=write_entities)
+        def set_claims(in_claim: dict[str, str]) -> Iterator[dict[str, Any]]:
+            """The claimed events' rows (written with no claim yet): their claims set, their dicts
+            given back."""
+            ids = list(in_claim)
+            update = t.events.update().where(t.events.c.id == sa.bindparam("b_id")).values(data=sa.bindparam("b_data"))
+            for i in range(0, len(ids), 500):
+                rows = conn.execute(sa.select(t.events.c.id, t.events.c.data).where(t.events.c.id.in_(ids[i: i + 500]))).all()
+                changed = []
+                for eid, data in rows:
+                    data = dict(data)
+                    data["claim"] = in_claim[eid]
+                    changed.append({"b_id": eid, "b_data": data})
+                    yield data
+                if changed:
+                    conn.execute(update, changed)
+
+        r = engine.results(events_of=self._events_of(conn), sink=write_events, entity_sink=write_entities,
+                           claimed=set_claims)
         story_of = r["story_of"]
         claims_by_story: dict[str | None, int] = {}
         conflicts_by_story: dict[str | None, int] = {}

@@ -1,6 +1,6 @@
 """Serialising the cross-article engine's state into the store, safely.
 
-The state is pickled and compressed; it is read back with an unpickler that only accepts the
+The state is pickled (and an article's analysis compressed too); it is read back with an unpickler that only accepts the
 classes the state is made of (khabar's own, numpy arrays, datasketch sketches, a few standard
 containers), so a tampered row in a shared database cannot run code.
 """
@@ -66,31 +66,41 @@ class _Decompressing(io.RawIOBase):
         self._blob = memoryview(blob)
         self._pos = 0
         self._pending = b""
+        self._off = 0
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        while not self._pending:
+        while self._off >= len(self._pending):
             if self._pos >= len(self._blob):
-                self._pending = self._z.flush()
+                self._pending, self._off = self._z.flush(), 0
                 if not self._pending:
                     return 0
                 break
             chunk = self._blob[self._pos:self._pos + (1 << 18)]
             self._pos += len(chunk)
-            self._pending = self._z.decompress(chunk)
-        n = min(len(buffer), len(self._pending))
-        buffer[:n] = self._pending[:n]
-        self._pending = self._pending[n:]
+            self._pending, self._off = self._z.decompress(chunk), 0
+        n = min(len(buffer), len(self._pending) - self._off)
+        buffer[:n] = memoryview(self._pending)[self._off:self._off + n]
+        self._off += n  # (an offset: cutting the rest off would copy it on every read)
         return n
 
 
-def dumps(obj: Any) -> bytes:
+def dumps(obj: Any, compress: bool = True) -> bytes:
+    """The pickle of ``obj``, zlib-compressed unless ``compress=False``: the engine's state is
+    mostly float vectors, which zlib shrinks by a quarter at four times the pickling's cost, in
+    the final checkpoint of a bulk load, while no worker is running."""
+    if not compress:
+        return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     out = _Compressing()
     pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
     return out.getvalue()
 
 
 def loads(blob: bytes) -> Any:
+    """What ``dumps`` wrote, compressed or not (a pickle starts with its PROTO opcode, a zlib stream
+    never does)."""
+    if blob[:1] == pickle.PROTO:
+        return _Restricted(io.BytesIO(blob)).load()
     return _Restricted(io.BufferedReader(_Decompressing(blob), buffer_size=1 << 16)).load()
