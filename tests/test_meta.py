@@ -149,6 +149,28 @@ def test_language_of_latin_article():
     assert a.language == "en"
 
 
+def test_language_of_arabic_script_texts_arabic_without_the_classifier_only_when_it_must_be(monkeypatch):
+    """Long Arabic text is Arabic without asking the classifier; Persian and Urdu, as long and in the
+    same script, are not (their own letters send them to it), nor is a short Arabic line."""
+    import py3langid
+
+    from khabar.ingest.meta import detect_language
+
+    arabic = ("قالت وزارة الخارجية في بيان صدر مساء الثلاثاء إن الوفدين اتفقا على استئناف المحادثات "
+              "الأسبوع المقبل في العاصمة، وإن اللجان الفنية ستبحث ملفات الحدود والمياه والتجارة. ") * 3
+    persian = ("وزیر امور خارجه روز سه‌شنبه گفت که گفتگوها با کشورهای همسایه ادامه پیدا می‌کند و "
+               "هیئت‌های دو کشور هفته آینده در پایتخت دیدار خواهند کرد تا درباره مرز و آب گفتگو کنند. ") * 3
+    urdu = ("وزیر خارجہ نے منگل کی شام کہا کہ ہمسایہ ملکوں کے ساتھ بات چیت جاری رہے گی اور دونوں "
+            "ملکوں کے وفود اگلے ہفتے دارالحکومت میں ملیں گے تاکہ سرحد اور پانی پر بات ہو سکے۔ ") * 3
+    asked: list[str] = []
+    real = py3langid.classify
+    monkeypatch.setattr(py3langid, "classify", lambda t: (asked.append(t), real(t))[1])
+    assert detect_language(arabic) == "ar" and not asked
+    assert detect_language(persian) == "fa" and len(asked) == 1
+    assert detect_language(urdu) == "ur" and len(asked) == 2
+    assert detect_language("قال الوزير إن المحادثات ستستأنف") == "ar" and len(asked) == 3
+
+
 def test_no_date_warning():
     a = build_article(RawDocument(id="x", source="x.txt", content="عنوان بلا تاريخ\n" + "نص الخبر " * 30))
     assert [w.code for w in a.warnings] == ["no_date"]

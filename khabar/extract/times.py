@@ -1428,6 +1428,9 @@ _EPOCH = re.compile(r"^(\d{9,10}|\d{13})(?:\.\d+)?$")
 _MY = re.compile(r"^(\d{1,2})[/.\-](\d{4})$")
 _TIME_ONLY = re.compile(r"^[\s\d:.+\-]*(?:[صم]|am|pm|gmt|utc|z)?\.?\s*$", re.IGNORECASE)
 _DMY2 = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2})(?:\D.*)?$")
+# RFC 2822 (RSS and Atom feeds, e-mail and HTTP headers): "Sun, 15 Jul 2018 21:56:56 +0400"
+_RFC2822 = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?"
+                      r"(?:\s+(?:[+\-]\d{4}|[A-Za-z]{1,5}))?$")
 
 
 def parse_date(s: str) -> tuple[str, str] | None:
@@ -1473,6 +1476,13 @@ def parse_date(s: str) -> tuple[str, str] | None:
     m = _MY.match(a)
     if m and 1 <= int(m.group(1)) <= 12:
         return _iso_month(int(m.group(2)), int(m.group(1))), "month"
+    if _RFC2822.match(a):
+        from email.utils import parsedate_tz
+
+        parts = parsedate_tz(a)  # the date as written, in the zone it names (kept, as for ISO)
+        d = _valid_day(parts[0], parts[1], parts[2]) if parts else None
+        if d:
+            return _iso_day(d), "day"
     if len(s) > 300:
         s = s[:300]
     hits = [t for t in find_times(s) if t.value and not t.relative]
