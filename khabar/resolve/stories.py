@@ -501,9 +501,10 @@ class StoryClusterer:
         if skip >= 0:
             ok[skip] = False
         shared = np.zeros(len(ok), dtype=bool)
-        rows = [r for k in ents for r in self._holders.get(k, ())] if ents else []
-        if rows:
-            shared[np.array(rows, dtype=np.int64)] = True
+        for k in ents or ():
+            held = self._holders.get(k)
+            if held:  # (a common entity's stories are thousands: read in C, not one by one)
+                shared[np.fromiter(held, dtype=np.int64, count=len(held))] = True
         best, best_margin = None, -1.0
         plain = np.flatnonzero(ok & ~shared)
         if len(plain):

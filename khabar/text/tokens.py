@@ -71,13 +71,14 @@ def _start(t: Token) -> int:
     return t.start
 
 
-def bases(k: str, min_len: int = 2) -> list[tuple[str, str]]:
+def bases(k: str, min_len: int = 2) -> tuple[tuple[str, str], ...]:
     """Ways to read a normalised word as proclitics + base, longest base first.
 
     Returns ``(prefix, base)`` pairs, the unsegmented word first: ``والصواريخ`` gives
     ``("", "والصواريخ")``, ``("و", "الصواريخ")``, ``("وال", "صواريخ")``. ``لل`` is read as ل + ال.
+    The tuple is cached and shared: callers read it, never change it.
     """
-    return list(_bases(k, min_len))
+    return _bases(k, min_len)
 
 
 @lru_cache(maxsize=1 << 16)
