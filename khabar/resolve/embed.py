@@ -140,9 +140,7 @@ class _Forward:
         if not len(new):
             return first, adds
         ids = uniq[new]
-        chunk = ids % self.chunks
-        emb = (m.table[ids] * m.scale[chunk, None] + m.lo[chunk, None]).astype(np.float32, copy=False)
-        x = emb @ m.proj_W
+        x = self._dequantise(ids) @ m.proj_W
         x += m.proj_b
         _layernorm(x, m.ln_g_all, m.ln_b_all, m.eps)
         first[new] = x
@@ -158,6 +156,12 @@ class _Forward:
             self.filled += room
         return first, adds
 
+    def _dequantise(self, ids: np.ndarray) -> np.ndarray:
+        """The tokens' 512-d embeddings from the table (quantised in interleaved chunks of rows)."""
+        m = self.m
+        chunk = ids % self.chunks
+        return (m.table[ids] * m.scale[chunk, None] + m.lo[chunk, None]).astype(np.float32, copy=False)
+
     def _batch(self, group: list[list[int]]) -> np.ndarray:
         m, w = self.m, self.width
         lens = np.array([len(g) for g in group], dtype=np.int64)
@@ -167,8 +171,7 @@ class _Forward:
         starts = ends - lens
         uniq, where = np.unique(ids, return_inverse=True)
         first, adds = self._per_id(uniq)
-        chunk = ids % self.chunks
-        emb = m.table[ids] * m.scale[chunk, None] + m.lo[chunk, None]
+        emb = self._dequantise(ids)
         # every token's window of neighbours, as positions; a neighbour outside the token's own
         # text points at position n (a row of zeros for the second layer, the zero row of adds)
         pos = np.arange(n, dtype=np.int64)
@@ -182,10 +185,10 @@ class _Forward:
         left = -int(self.offsets[0])
         for b, (size, lo) in enumerate(self.ORDERS):
             cols = window[:, left - lo:left - lo + size]
-            at = int(self.at[b])
-            h = adds[of_id[:, left - lo], at:at + w]
+            col = int(self.at[b])  # the branch's first column in ``adds``
+            h = adds[of_id[:, left - lo], col:col + w]
             for k in range(1, size):
-                h += adds[of_id[:, left - lo + k], at + k * w:at + (k + 1) * w]
+                h += adds[of_id[:, left - lo + k], col + k * w:col + (k + 1) * w]
             h += m.b1[b]
             np.maximum(h, 0, out=h)
             h += first[where, b * w:(b + 1) * w]  # residual
@@ -194,8 +197,8 @@ class _Forward:
             y += m.b2[b]
             np.maximum(y, 0, out=y)
             y += h
-            at = emb.shape[1] + b * w
-            feats[:, at:at + w] = y
+            col = emb.shape[1] + b * w  # and in ``feats``
+            feats[:, col:col + w] = y
         _layernorm(feats, m.ln_g, m.ln_b, m.eps)
         # the mean over a text's tokens of an affine map = the map of their sum, scaled; the sums
         # as one product with a 0/1 matrix (a quarter of np.add.reduceat's time)

@@ -36,6 +36,8 @@ _FOLD_TABLE.update({ord("،"): ",", ord("؛"): ";", ord("؟"): "?", ord("٪"): "
 
 ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06d5\u06fa-\u06ff]")
 LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
+_ARABIC_RUN = re.compile(ARABIC_LETTER.pattern + "+")
+_LATIN_RUN = re.compile(LATIN_LETTER.pattern + "+")
 
 
 def digits_to_ascii(s: str) -> str:
@@ -87,10 +89,6 @@ def keys_of(words: list[str]) -> list[str]:
 _CACHE: dict[str, str] = {}
 _CACHE_LEN = 48
 _CACHE_MAX = 1 << 17
-
-
-_ARABIC_RUN = re.compile(ARABIC_LETTER.pattern + "+")
-_LATIN_RUN = re.compile(LATIN_LETTER.pattern + "+")
 
 
 def arabic_ratio(s: str) -> float:
