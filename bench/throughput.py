@@ -18,9 +18,11 @@ its own:
 * **khabar, N workers** — ``khabar.pipeline.store_results`` over ``map_documents``: every article
   cleaned, analysed, fingerprinted, committed to a fresh SQLite store in batches, and the
   cross-article results written at the end, exactly what ``khabar analyze CORPUS --db PATH
-  --workers N`` does (minus the terminal output);
+  --workers N`` does (minus the terminal output), verbatim repeats of an earlier document only
+  cleaned and fingerprinted (``khabar.pipeline.mark_repeats``);
 * **--double** — the corpus, then the corpus again with new ids (a generator, not a file copy):
-  the second copy is analysed again but stored as duplicates, so memory should not grow with it.
+  the second copy is stored as duplicates (verbatim repeats, so only cleaned and fingerprinted
+  where they are within ``mark_repeats``'s window), so memory should not grow with it.
 * **--double-edited** — the same, but each text of the second copy ends with one more line (as a
   site republishing a wire story adds its own), so no text is content-identical to one already
   stored: every article of the second copy is added, with its mentions, paragraphs and story
@@ -159,7 +161,7 @@ def khabar_run(corpus: Path, workers: int, limit: int | None, double: str | None
     import resource
 
     from khabar.parallel import limit_blas_threads, map_documents
-    from khabar.pipeline import store_results
+    from khabar.pipeline import mark_repeats, store_results
     from khabar.store import Store
 
     sampler = _TreeSampler()
@@ -192,7 +194,9 @@ def khabar_run(corpus: Path, workers: int, limit: int | None, double: str | None
             counts["articles"] += 1
             counts["words"] += item.article.words
 
-    res = store_results(store, map_documents(_documents(corpus, limit, double), workers=workers), on_result=on_result)
+    # as run_into_store (khabar analyze --db): verbatim repeats are only cleaned and fingerprinted
+    docs = mark_repeats(_documents(corpus, limit, double))
+    res = store_results(store, map_documents(docs, workers=workers), on_result=on_result)
     seconds = time.perf_counter() - t0
     caller_cpu, workers_cpu = _cpu_s(resource.RUSAGE_SELF), _cpu_s(resource.RUSAGE_CHILDREN)
     gc_s, gc_full, gc_full_s = collector.stop()

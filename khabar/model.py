@@ -35,6 +35,9 @@ class RawDocument:
 
     ``format`` is ``text``, ``markdown`` or ``html``. ``title``/``outlet``/``author``/``published``
     are hints from the container (feed entry, corpus row, HTTP response); cleaning may find better.
+    ``repeat_of``: the source of an earlier document of this run with the same content (see
+    ``khabar.pipeline.mark_repeats``), which a store keeps instead: this one is only cleaned and
+    fingerprinted.
     """
 
     id: str
@@ -48,6 +51,7 @@ class RawDocument:
     published: str | None = None
     encoding: str | None = None
     notices: list[Notice] = field(default_factory=list)
+    repeat_of: str | None = None
 
 
 @dataclass
@@ -197,6 +201,7 @@ class ArticleAnalysis:
     embedding: Any = None  # numpy vector for story clustering (khabar.resolve.embed)
     sketches: list[Any] = field(default_factory=list)  # paragraph MinHash sketches (khabar.resolve.duplicates)
     text_key: str | None = None  # the text's match key (khabar.text.key), made where the article is
+    repeat_of: str | None = None  # a repeated document's (RawDocument.repeat_of): nothing extracted
 
 
 def to_plain(obj: Any) -> Any:

@@ -7,7 +7,9 @@ in any process. ``run`` drives it over the sources and collects what the cross-a
 from __future__ import annotations
 
 import gc
+import hashlib
 import sys
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,12 +63,16 @@ def process_document(raw: RawDocument) -> ArticleAnalysis | SourceError:
 
 def process_documents(raws: list[RawDocument | SourceError]) -> list[ArticleAnalysis | SourceError]:
     """``process_document`` over a batch (a worker's chunk), in order; source errors pass through.
-    The articles' CRF tagging and their embeddings are each done together, in one call."""
+    The articles' CRF tagging and their embeddings are each done together, in one call.
+
+    A repeated document (``RawDocument.repeat_of``) is cleaned and fingerprinted with the others
+    (its embedding is computed in the same encoder batch, so the others' vectors are those of a run
+    without repeats, bit for bit) but nothing is extracted from it."""
     from .extract.entities import crf_mentions_many
     from .text import tokenize
 
     out: list[Any] = []
-    built: list[int] = []  # where the articles built are in ``out``
+    built: list[int] = []  # where the articles built (and not repeats) are in ``out``
     for raw in raws:
         if isinstance(raw, SourceError):
             out.append(raw)
@@ -76,7 +82,10 @@ def process_documents(raws: list[RawDocument | SourceError]) -> list[ArticleAnal
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
             art = _failed(raw, exc)
         if not isinstance(art, SourceError):
-            built.append(len(out))
+            if raw.repeat_of is not None:
+                art = ArticleAnalysis(article=art, repeat_of=raw.repeat_of)
+            else:
+                built.append(len(out))
         out.append(art)
     tokens: list[list[Token] | None] = []
     for i in built:
@@ -133,18 +142,67 @@ class RunResult:
         return [a.article for a in self.analyses]
 
 
+REPEAT_WINDOW = 65_536  # documents' content keys ``mark_repeats`` remembers (~8 MB), the latest met
+
+
+def content_key(raw: RawDocument) -> bytes:
+    """What a document's cleaned text is made from, hashed: its format and content, and for a web
+    page its URL and title too (the extractor reads the URL; a feed item's title becomes the
+    headline). Two documents of one key give one cleaned text."""
+    h = hashlib.blake2b(digest_size=16)
+    parts = [raw.format, raw.content]
+    if raw.format == "html":
+        parts += [raw.url or "", raw.title or ""]
+    for part in parts:
+        b = part.encode("utf-8", "surrogatepass")
+        h.update(len(b).to_bytes(8, "little"))
+        h.update(b)
+    return h.digest()
+
+
+def mark_repeats(docs: Iterable[RawDocument | SourceError],
+                 window: int = REPEAT_WINDOW) -> Iterator[RawDocument | SourceError]:
+    """``docs``, each one whose content repeats an earlier one's (``content_key``; among the last
+    ``window`` distinct ones) marked with that one's source (``repeat_of``).
+
+    For a store, which keeps one article per cleaned text: crawls and corpora repeat articles
+    verbatim (the same page under two sections, a feed polled twice; 1,481 of the ANT corpus's
+    31,525), and a repeat's extractions would be thrown away. A repeat further back than the window
+    is analysed and then found a duplicate by its digest, as before: the window bounds memory, not
+    what is stored."""
+    seen: OrderedDict[bytes, str] = OrderedDict()
+    for doc in docs:
+        if isinstance(doc, RawDocument) and doc.repeat_of is None:
+            k = content_key(doc)
+            first = seen.get(k)
+            if first is not None:
+                seen.move_to_end(k)
+                doc.repeat_of = first
+            else:
+                seen[k] = doc.source
+                if len(seen) > window:
+                    seen.popitem(last=False)
+        yield doc
+
+
 def iter_results(
     specs: Iterable[str],
     opts: IngestOptions | None = None,
     workers: int = 1,
     engine: str = "local",
     scheduler: str | None = None,
+    repeats: bool = False,
 ) -> Iterator[ArticleAnalysis | SourceError]:
-    """Per-article results of every source, in source order (see ``khabar.parallel``)."""
+    """Per-article results of every source, in source order (see ``khabar.parallel``).
+    ``repeats``: documents repeating an earlier one's content are only cleaned and fingerprinted
+    (``mark_repeats``; for a store, which keeps only the first)."""
     from .parallel import limit_blas_threads, map_documents
 
     limit_blas_threads()  # the cross-article work in this process
-    yield from map_documents(iter_documents(specs, opts), workers=workers, engine=engine, scheduler=scheduler)
+    docs: Iterable[RawDocument | SourceError] = iter_documents(specs, opts)
+    if repeats:
+        docs = mark_repeats(docs)
+    yield from map_documents(docs, workers=workers, engine=engine, scheduler=scheduler)
 
 
 def run(
@@ -189,8 +247,9 @@ def run_into_store(
     on_finishing: Callable[[], None] | None = None,
 ) -> StoreRun:
     """Analyse every source into ``store`` (a :class:`khabar.store.Store`) as the results come (see
-    :func:`store_results`)."""
-    results = iter_results(specs, opts, workers=workers, engine=engine, scheduler=scheduler)
+    :func:`store_results`). A document repeating an earlier one's content is not analysed: the
+    store would keep the first (``mark_repeats``); it counts as a duplicate."""
+    results = iter_results(specs, opts, workers=workers, engine=engine, scheduler=scheduler, repeats=True)
     return store_results(store, results, on_result=on_result, batch=batch, on_finishing=on_finishing)
 
 
@@ -204,9 +263,14 @@ def store_results(
     """Write per-article results into ``store`` as they come: articles are committed ``batch`` at a
     time and not kept here, and the cross-article results are written once at the end
     (``Store.checkpoint``; ``on_finishing`` is called before it), so memory and time stay linear in
-    the corpus. An interrupted run keeps the batches it committed (see the store's module doc)."""
+    the corpus. An interrupted run keeps the batches it committed (see the store's module doc).
+
+    A repeated document's result (``ArticleAnalysis.repeat_of``, nothing extracted) is not stored:
+    it counts as a duplicate of the earlier document, or, when that one could not be processed,
+    as an error for the same reason."""
     out = StoreRun()
     pending: list[ArticleAnalysis] = []
+    failed: OrderedDict[str, str] = OrderedDict()  # the latest errors' sources -> reasons, for repeats
     # What the engine holds lives for the run: after each batch it is put out of the garbage
     # collector's sight (gc.freeze), so that full collections do not walk millions of long-lived
     # objects again and again (23 s of the calling process on the ANT corpus, bench/throughput.py),
@@ -224,9 +288,18 @@ def store_results(
 
     try:
         for item in results:
+            if isinstance(item, ArticleAnalysis) and item.repeat_of is not None:
+                reason = failed.get(item.repeat_of)
+                if reason is None:
+                    out.duplicates += 1
+                else:
+                    item = SourceError(item.article.source, reason)
             if isinstance(item, SourceError):
                 out.errors.append(item)
-            else:
+                failed[item.source] = item.reason
+                if len(failed) > REPEAT_WINDOW:
+                    failed.popitem(last=False)
+            elif item.repeat_of is None:
                 pending.append(_compact(item))
             if on_result:
                 on_result(item)

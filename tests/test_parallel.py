@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from typer.testing import CliRunner
 from khabar.ingest.sources import IngestOptions, iter_documents
 from khabar.model import ArticleAnalysis, RawDocument
 from khabar.parallel import map_documents
+from khabar.pipeline import content_key, mark_repeats, store_results
 from khabar.present.cli import app
 
 CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
@@ -137,3 +139,115 @@ def test_a_chunk_is_tagged_together_and_a_text_that_breaks_the_tagger_loses_only
             assert crf_b == [] and b.mentions  # the rules still found its entities
         else:
             assert crf_b == crf_a
+
+
+# -- verbatim repeats in a store run ---------------------------------------------------------------
+
+def _again(doc: RawDocument, n: int = 1, **changes) -> RawDocument:
+    """The same document met again under another id and source (another section, another poll)."""
+    return replace(doc, id=f"{doc.id}-again{n}", source=f"{doc.source}#again{n}", notices=[], **changes)
+
+
+def _with_repeats(docs: list[RawDocument]) -> tuple[list[RawDocument], int]:
+    """``docs`` with repeats put in among them: a plain-text article twice (once with another title,
+    which plain text's cleaning does not read) and a web page again; and the count of repeats."""
+    text = next(d for d in docs if d.format == "text")
+    page = next(d for d in docs if d.format == "html")
+    out = list(docs)
+    out.insert(4, _again(text))
+    out.insert(9, _again(text, 2, title="عنوان آخر", url="https://example.org/other"))
+    out.append(_again(page))
+    return out, 3
+
+
+def _stored(store) -> dict:
+    r = store.results()
+    return {
+        "counts": store.counts(),
+        "stories": [(s["id"], sorted(s["articles"])) for s in r["stories"]],
+        "claims": [(c["id"], c["status"], c["independent_sources"], c["events"]) for c in r["claims"]],
+        "conflicts": [(k["id"], k["kind"]) for k in r["conflicts"]],
+        "duplicates": [(p["articles"], p["kind"]) for p in r["duplicates"]],
+    }
+
+
+def test_verbatim_repeats_are_stored_once_and_not_analysed(tmp_path, monkeypatch):
+    from khabar import pipeline
+    from khabar.store import Store
+
+    docs = list(iter_documents([str(CORPUS)], IngestOptions(offline=True)))
+    fed, n_repeats = _with_repeats(docs)
+    marked = list(mark_repeats(fed))
+    assert [d.source for d in marked if d.repeat_of] == [d.source for d in fed if "#again" in d.source]
+    assert all(d.repeat_of == d.source.split("#again")[0] for d in marked if d.repeat_of)
+
+    analysed: list[str] = []
+    real = pipeline.analyze_article
+    monkeypatch.setattr(pipeline, "analyze_article", lambda art, **k: (analysed.append(art.id), real(art, **k))[1])
+
+    plain = Store(str(tmp_path / "plain.db"))
+    base = store_results(plain, map_documents(docs, workers=1, chunk=3))
+    analysed.clear()
+    counted: list[str] = []
+    store = Store(str(tmp_path / "repeats.db"))
+    run = store_results(store, map_documents(mark_repeats(fed), workers=1, chunk=3),
+                        on_result=lambda item: counted.append(getattr(item, "source", None) or item.article.source))
+    assert sorted(analysed) == sorted(d.id for d in docs)  # the repeats were only cleaned
+    assert counted == [d.source for d in fed]  # each one reported, in order
+    assert run.added == base.added and run.duplicates == base.duplicates + n_repeats and not run.errors
+    assert _stored(store) == _stored(plain)
+
+
+def test_a_repeat_is_embedded_in_its_chunk_so_the_others_vectors_do_not_change():
+    docs = list(iter_documents([str(CORPUS)], IngestOptions(offline=True)))
+    fed, _ = _with_repeats(docs)
+    unmarked = list(map_documents([replace(d) for d in fed], workers=1, chunk=4))
+    marked = list(map_documents(mark_repeats([replace(d) for d in fed]), workers=1, chunk=4))
+    for full, light in zip(unmarked, marked, strict=True):
+        assert light.embedding.tobytes() == full.embedding.tobytes()
+        if "#again" in light.article.source:
+            assert light.repeat_of and not light.mentions and not light.events
+        else:
+            assert light.repeat_of is None and light.events == full.events
+
+
+def test_what_makes_a_repeat_and_how_far_back_it_is_looked_for():
+    page = RawDocument(id="p", source="a.html", content="<html><body><p>نص</p></body></html>", format="html",
+                       url="https://example.org/a", title="عنوان")
+    text = RawDocument(id="t", source="a.txt", content="نص الخبر كما هو")
+    assert content_key(_again(text, title="آخر", url="https://x.org", published="2024-01-01")) == content_key(text)
+    assert content_key(_again(page)) == content_key(page)
+    # a web page's URL and title go into its cleaned text, so they are part of what repeats
+    assert content_key(_again(page, url="https://example.org/b")) != content_key(page)
+    assert content_key(_again(page, title="عنوان آخر")) != content_key(page)
+    assert content_key(_again(text, format="markdown")) != content_key(text)
+    assert content_key(_again(text, content=text.content + " ")) != content_key(text)
+
+    other = RawDocument(id="o", source="b.txt", content="خبر آخر")
+    seq = [text, other, _again(text), _again(other)]
+    assert [d.repeat_of for d in mark_repeats([replace(d) for d in seq])] == [None, None, "a.txt", "b.txt"]
+    # a window of one content: only the latest one is remembered
+    assert [d.repeat_of for d in mark_repeats([replace(d) for d in seq], window=1)] == [None, None, None, None]
+    assert [d.repeat_of for d in mark_repeats([replace(d) for d in [text, _again(text), _again(text, 2)]],
+                                              window=1)] == [None, "a.txt", "a.txt"]
+
+
+def test_a_repeat_of_a_document_that_failed_fails_for_the_same_reason(tmp_path, monkeypatch):
+    from khabar import pipeline
+    from khabar.store import Store
+
+    docs = list(iter_documents([str(CORPUS)], IngestOptions(offline=True)))
+    bad = docs[2]
+    real = pipeline.analyze_article
+
+    def fragile(art, **k):
+        if art.id == bad.id:
+            raise ValueError("a bug met on this article")
+        return real(art, **k)
+
+    monkeypatch.setattr(pipeline, "analyze_article", fragile)
+    fed = docs + [_again(bad)]
+    run = store_results(Store(str(tmp_path / "k.db")), map_documents(mark_repeats(fed), workers=1, chunk=3))
+    assert [e.source for e in run.errors] == [bad.source, f"{bad.source}#again1"]
+    assert run.errors[0].reason == run.errors[1].reason and "a bug met on this article" in run.errors[1].reason
+    assert run.added == len(docs) - 1 and run.duplicates == 0
