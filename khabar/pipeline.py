@@ -276,6 +276,13 @@ def store_results(
     # objects again and again (23 s of the calling process on the ANT corpus, bench/throughput.py),
     # and given back to it at the end. Not in a process that froze objects of its own.
     freeze = gc.get_freeze_count() == 0
+    # and young objects collected as a worker collects them (khabar.parallel.settle_gc): a batch's
+    # unpickled analyses are hundreds of thousands of objects, all alive until the batch is stored
+    thresholds = gc.get_threshold()
+    if freeze:
+        from .parallel import _collect_young_less_often
+
+        _collect_young_less_often()
 
     def flush() -> None:
         if pending:
@@ -312,6 +319,7 @@ def store_results(
     finally:
         if freeze:
             gc.unfreeze()  # back to the oldest generation: what the run let go of is collected as usual
+            gc.set_threshold(*thresholds)
     return out
 
 

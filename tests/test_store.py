@@ -241,24 +241,37 @@ def test_an_id_already_stored_with_another_text_is_renamed(tmp_path, analyses):
 
 
 def test_storing_results_leaves_the_garbage_collector_as_it_was(tmp_path, analyses):
-    """store_results freezes the engine's state after each batch and unfreezes it at the end; a
-    process that froze objects of its own keeps them frozen (and its results are the same)."""
+    """store_results freezes the engine's state after each batch and unfreezes it at the end, and
+    collects young objects less often meanwhile (as a worker does); a process that froze objects of
+    its own keeps them frozen and its thresholds (and its results are the same)."""
     import gc
 
+    from khabar.parallel import GC_YOUNG
     from khabar.pipeline import store_results
 
+    def watched(items):
+        for item in items:
+            seen.append(gc.get_threshold()[0])
+            yield item
+
     gc.unfreeze()
+    before = gc.get_threshold()
+    assert before[0] < GC_YOUNG
+    seen: list[int] = []
     plain = Store(str(tmp_path / "plain.db"))
-    run = store_results(plain, iter(_fresh(analyses)), batch=3)
+    run = store_results(plain, watched(_fresh(analyses)), batch=3)
     assert run.added == 10 and gc.get_freeze_count() == 0
+    assert seen and set(seen) == {GC_YOUNG} and gc.get_threshold() == before
     keep = [object() for _ in range(10)] + [[] for _ in range(10)]  # noqa: F841 - kept alive, frozen
     gc.freeze()
     frozen = gc.get_freeze_count()
     assert frozen > 0
     try:
         other = Store(str(tmp_path / "other.db"))
-        store_results(other, iter(_fresh(analyses)), batch=3)
+        seen.clear()
+        store_results(other, watched(_fresh(analyses)), batch=3)
         assert 0 < gc.get_freeze_count() <= frozen  # none unfrozen, none added (a few freed)
+        assert set(seen) == {before[0]} and gc.get_threshold() == before
         assert _snapshot(other) == _snapshot(plain)
     finally:
         gc.unfreeze()
