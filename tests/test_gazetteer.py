@@ -102,6 +102,9 @@ def test_token_features():
     multi = gz.token_features(["زار", "كوريا", "الشمالية"])
     assert "gaz:B-GPE" in multi[1] and "gaz:I-GPE" in multi[2]
     assert "nat:KP" not in multi[1]
+    # the tuples the CRF tagger reads: the same flags, each once
+    flags = gz.token_flags(toks)
+    assert [set(f) for f in flags] == feats and all(len(set(f)) == len(f) for f in flags)
 
 
 def test_expand_optional_article():

@@ -11,7 +11,8 @@ Public API:
 * :func:`match` ``(text) -> list[Mention]`` — knowledge-only matches (places, named organisations,
   weapons, titles), longest first, non-overlapping. :func:`khabar.extract.entities.find_entities`
   adds the grammar on top (nationality adjectives, role phrases, persons, designations).
-* :func:`token_features` ``(tokens) -> list[set[str]]`` — per-token flags for the CRF tagger.
+* :func:`token_features` ``(tokens) -> list[set[str]]`` — per-token flags for the CRF tagger
+  (:func:`token_flags`: the same as tuples, for tokenizer tokens).
 * :func:`place_kind` ``(name) -> str | None`` — ``country``/``city``/``capital``/``territory``/
   ``region`` for a GPE, ``loc``/``fac`` for other places, ``None`` if unknown.
 * :func:`scan` ``(tokens) -> list[Hit]`` — every lexicon hit at every token (for the grammar).
@@ -425,6 +426,34 @@ def match(text: str) -> list[Mention]:
     return out
 
 
+def token_flags(tokens: Sequence[Token]) -> list[tuple[str, ...]]:
+    """``token_features`` of tokenizer tokens as tuples (each token's flags once, in no particular
+    order): what the CRF tagger reads, without a set per token. A token with no lexicon hit gets
+    its word flags' cached tuple (shared: not to be changed)."""
+    word_flags = lexicon().word_flags
+    flags = [word_flags(t.key) for t in tokens]
+    more: dict[int, set[str]] = {}
+    for h in scan(tokens):
+        e = h.entry
+        if e.type == "NAT":
+            for x in range(h.i, h.j):
+                more.setdefault(x, set()).update(("nat", "nat:" + e.cc))
+            continue
+        pre = "gaz" if e.type in PLACE_TYPES else "lex"
+        first = more.setdefault(h.i, set())
+        first.add(f"{pre}:B-{e.type}")
+        for x in range(h.i + 1, h.j):
+            more.setdefault(x, set()).add(f"{pre}:I-{e.type}")
+        if e.type in PLACE_TYPES and e.kind:
+            first.add("place:" + e.kind)
+        if h.prefix:
+            first.add("clitic")
+    for x, fs in more.items():
+        fs.update(flags[x])
+        flags[x] = tuple(fs)
+    return flags
+
+
 def token_features(tokens: Sequence[Token] | Sequence[str]) -> list[set[str]]:
     """Per-token lexicon flags for the CRF tagger.
 
@@ -433,32 +462,7 @@ def token_features(tokens: Sequence[Token] | Sequence[str]) -> list[set[str]]:
     ``given`` (a common given name), ``fw`` (function word), ``clitic`` (the match starts after a
     proclitic on this token).
     """
-    toks = _as_tokens(tokens)
-    lex = lexicon()
-    feats: list[set[str]] = [set() for _ in toks]
-    for h in scan(toks):
-        e = h.entry
-        if e.type in PLACE_TYPES:
-            pre = "gaz"
-        elif e.type == "NAT":
-            for x in range(h.i, h.j):
-                feats[x].add("nat")
-                feats[x].add("nat:" + e.cc)
-            continue
-        else:
-            pre = "lex"
-        feats[h.i].add(f"{pre}:B-{e.type}")
-        for x in range(h.i + 1, h.j):
-            feats[x].add(f"{pre}:I-{e.type}")
-        if e.type in PLACE_TYPES and e.kind:
-            feats[h.i].add("place:" + e.kind)
-        if h.prefix:
-            feats[h.i].add("clitic")
-    for x, t in enumerate(toks):
-        flags = lex.word_flags(t.key)
-        if flags:
-            feats[x].update(flags)
-    return feats
+    return [set(fs) for fs in token_flags(_as_tokens(tokens))]
 
 
 def place_kind(name: str) -> str | None:

@@ -171,10 +171,15 @@ def gazetteer_features() -> Callable[[list[str]], list[Any]] | None:
     return _gaz_fn
 
 
-def _gaz_flags(tokens: list[str] | list[Token]) -> list[list[str]] | None:
+def _gaz_flags(tokens: list[str] | list[Token]) -> list[list[str]] | list[tuple[str, ...]] | None:
     fn = gazetteer_features()
     if fn is None or not tokens:
         return None
+    if isinstance(tokens[0], Token) and fn is _builtin_features():
+        # the tokenizer's tokens and khabar's own gazetteer: its flags as tuples, as they are
+        from .gazetteer import token_flags
+
+        return token_flags(tokens)
     try:
         res = fn(tokens)
     except Exception:
@@ -195,6 +200,13 @@ def _gaz_flags(tokens: list[str] | list[Token]) -> list[list[str]] | None:
         else:
             out.append([str(x) for x in item])
     return out
+
+
+@lru_cache(maxsize=1)
+def _builtin_features() -> Callable[[list[str]], list[Any]] | None:
+    from . import gazetteer
+
+    return gazetteer.token_features
 
 
 def _as_tokens(tokens: list[str]) -> list[Token]:
@@ -369,9 +381,6 @@ def _assemble(n: int, own: Callable[[int], list[str]], nb: Callable[[int, int], 
                 f.append(bigram)
         out.append(f)
     return out
-
-
-_UNSEEN = object()
 
 
 TYPE_CACHE = 30_000  # word types per generation of the tagging-time cache (two generations kept; ~1 KB each)
@@ -567,14 +576,20 @@ class _Fast:
             if gaz is not None:
                 for j, flags in enumerate(gaz):
                     for g in flags:
-                        for i, prefix in ((j, "gz="), (j + 1, "-1gz="), (j - 1, "1gz=")):
-                            if 0 <= i < m:
-                                r = flag_row.get((prefix, g), _UNSEEN)
-                                if r is _UNSEEN:
-                                    r = flag_row[(prefix, g)] = attrs.get(prefix + g)
-                                if r is not None:
-                                    at.append(base + i)
-                                    rows.append(r)
+                        # the flag's rows as the token's own, its next neighbour's and its previous one's
+                        rs = flag_row.get(g)
+                        if rs is None:
+                            rs = flag_row[g] = (attrs.get("gz=" + g), attrs.get("-1gz=" + g), attrs.get("1gz=" + g))
+                        r0, r1, r2 = rs
+                        if r0 is not None:
+                            at.append(base + j)
+                            rows.append(r0)
+                        if r1 is not None and j + 1 < m:
+                            at.append(base + j + 1)
+                            rows.append(r1)
+                        if r2 is not None and j > 0:
+                            at.append(base + j - 1)
+                            rows.append(r2)
             base += m
         if at:
             np.add.at(E, np.array(at, dtype=np.int64), self.weights.W[np.array(rows, dtype=np.int64)])
@@ -582,10 +597,10 @@ class _Fast:
         return infos, E, dense, lens
 
     def _context_rows(self) -> tuple[int, int, dict[tuple[str, str], tuple[int | None, int | None]],
-                                     dict[tuple[str, str], int | None]]:
+                                     dict[str, tuple[int | None, int | None, int | None]]]:
         """The rows of BOS and EOS; the word bigrams the model has weights for, (previous word,
         word) -> (row of ``-1w|w=`` for the word, row of ``w|+1w=`` for the previous word); the
-        rows of gazetteer flags by (prefix, flag), filled as met."""
+        rows of each gazetteer flag (``gz=``, ``-1gz=``, ``1gz=``), filled as met."""
         got = self._context
         if got is None:
             w = self.weights
