@@ -281,14 +281,15 @@ def test_storing_results_leaves_the_garbage_collector_as_it_was(tmp_path, analys
 
 def test_state_blobs_round_trip_compressed_or_not_and_refuse_foreign_classes():
     """The engine's state is written as a plain pickle and an article's analysis compressed; both
-    read back with the same ``loads``, through a multi-megabyte stream (read in pieces), and
-    neither form lets a tampered blob name a class outside khabar's own."""
+    read back with the same ``loads`` (a large compressed blob, as older versions wrote states,
+    through a stream read in pieces, a small one at once), and neither form lets a tampered blob
+    name a class outside khabar's own."""
     import pickle
     import zlib
 
     import numpy as np
 
-    from khabar.store.state import dumps, loads
+    from khabar.store.state import ONE_SHOT, dumps, loads
 
     rng = np.random.default_rng(7)
     obj = {"vectors": rng.standard_normal((3000, 512)).astype(np.float32),
@@ -299,8 +300,11 @@ def test_state_blobs_round_trip_compressed_or_not_and_refuse_foreign_classes():
         back = loads(blob)
         assert np.array_equal(back["vectors"], obj["vectors"])
         assert back["names"] == obj["names"] and back["pairs"] == obj["pairs"]
-    assert len(dumps(obj)) < len(dumps(obj, compress=False))
+    assert ONE_SHOT < len(dumps(obj)) < len(dumps(obj, compress=False))
+    small = {"text": "نص الخبر " * 200, "spans": [(i, i + 3) for i in range(300)]}
+    assert len(dumps(small)) < ONE_SHOT and loads(dumps(small)) == small
     evil = pickle.dumps(__import__("os").getcwd)  # a callable from a module the store never writes
-    for blob in (evil, zlib.compress(evil)):
+    big_evil = pickle.dumps([rng.bytes(ONE_SHOT), __import__("os").getcwd])
+    for blob in (evil, zlib.compress(evil), zlib.compress(big_evil, 0)):
         with pytest.raises(pickle.UnpicklingError, match="refusing to load"):
             loads(blob)
