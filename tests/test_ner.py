@@ -322,3 +322,15 @@ def test_a_batch_of_texts_is_tagged_as_each_text_alone():
     assert ner.crf_mentions_many(texts[:1])[0] == alone[0]
     assert ner.crf_mentions_many([]) == [] and ner.default_tagger().tag_documents([]) == []
     assert ner.default_tagger().tag_documents([[], [["قال"]]]) == [[], [ner.default_tagger().tag(["قال"])]]
+
+
+def test_sentence_spans_are_the_same_on_every_call():
+    """The tagger and the events both ask for an article's sentences: the second call gets the
+    spans kept from the first, as a fresh iterator."""
+    from khabar.text import sentences
+
+    text = "قال Dr. Smith إن الوفد وصل.\nوأضاف أن المحادثات تستمر يومين!  ثم غادر"
+    spans = list(sentences(text))
+    assert [text[s:e] for s, e in spans] == ["قال Dr. Smith إن الوفد وصل.", "وأضاف أن المحادثات تستمر يومين!", "ثم غادر"]
+    assert list(sentences(text)) == spans and list(sentences(text[:])) == spans
+    assert list(sentences("")) == []

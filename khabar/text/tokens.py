@@ -117,7 +117,17 @@ _ABBREV_BEFORE = re.compile(r"(?:\b[A-Za-z]|\b(?:Mr|Mrs|Dr|St|Jr|Sr|No|vs|etc|In
 
 
 def sentences(text: str) -> Iterator[tuple[int, int]]:
-    """Sentence spans ``(start, end)`` in ``text``, trimmed of surrounding whitespace."""
+    """Sentence spans ``(start, end)`` in ``text``, trimmed of surrounding whitespace (the spans of
+    the latest texts are kept: the CRF tagger and the events read the same article's)."""
+    return iter(_sentence_spans(text))
+
+
+@lru_cache(maxsize=32)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(_sentences(text))
+
+
+def _sentences(text: str) -> Iterator[tuple[int, int]]:
     start = 0
     for m in _SENT_END.finditer(text):
         if m.group().startswith("."):
