@@ -278,11 +278,10 @@ def store_results(
     freeze = gc.get_freeze_count() == 0
     # and young objects collected as a worker collects them (khabar.parallel.settle_gc): a batch's
     # unpickled analyses are hundreds of thousands of objects, all alive until the batch is stored
-    thresholds = gc.get_threshold()
     if freeze:
         from .parallel import _collect_young_less_often
 
-        _collect_young_less_often()
+        thresholds = _collect_young_less_often()  # (the thresholds before, to restore)
 
     def flush() -> None:
         if pending:
