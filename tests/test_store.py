@@ -308,3 +308,32 @@ def test_state_blobs_round_trip_compressed_or_not_and_refuse_foreign_classes():
     for blob in (evil, zlib.compress(evil), zlib.compress(big_evil, 0)):
         with pytest.raises(pickle.UnpicklingError, match="refusing to load"):
             loads(blob)
+
+
+def test_json_columns_are_written_as_utf8_and_read_back_whatever_wrote_them(tmp_path, analyses):
+    """The JSON columns hold UTF-8 text (no ``\\u`` escapes); what orjson cannot write (a lone
+    surrogate, an integer beyond 64 bits, a non-string key) is written by json, and text json wrote
+    (escapes, NaN: a store made by an older version) reads back as before."""
+    import json
+    import math
+
+    import sqlalchemy as sa
+
+    from khabar.store import json_text, json_value
+
+    value = {"text": "بيونغ يانغ", "n": [1, 2.5, None, True]}
+    assert json_text(value) == '{"text":"بيونغ يانغ","n":[1,2.5,null,true]}'
+    for odd in ({"text": "a\ud800b"}, {"n": 2 ** 70}, {1: "x"}):
+        text = json_text(odd)
+        assert text == json.dumps(odd) and json_value(text) == json.loads(text)
+    assert json_value(json.dumps(value)) == value
+    assert math.isnan(json_value('{"x": NaN}')["x"])
+
+    store = Store(str(tmp_path / "k.db"))
+    store.add(_fresh(analyses))
+    with store.engine.connect() as conn:
+        raw = conn.execute(sa.text("SELECT data FROM entities")).scalars().all()
+        assert any("\u0600" <= ch <= "\u06ff" for r in raw for ch in r) and not any("\\u06" in r for r in raw)
+        data = conn.execute(sa.text("SELECT data FROM events WHERE json_extract(data, '$.claim') IS NOT NULL")).scalars().all()
+    assert data and all(json.loads(d)["claim"].startswith("c") for d in data)  # set in place by json_set
+    store.engine.dispose()

@@ -126,9 +126,9 @@ class CrossArticle:
         ``events_of(article_ids)``: the events of those articles as ``(id, events)`` pairs in that
         order, for an engine that does not keep them. ``sink`` (with ``claimed``): the events' dicts
         go to ``sink`` in batches, in order, as they are read, with ``claim`` still ``None`` (the
-        claims are known only once every event is read); then ``claimed({event id: claim id})``
-        sets the claims of the events that have one where the sink put them and gives their
-        dicts back. The events are read once, and the returned ``events`` list is empty.
+        claims are known only once every event is read); then ``claimed({event id: claim id},
+        wanted)`` sets the claims of the events that have one where the sink put them and gives
+        back the dicts of those among them whose ids are in ``wanted`` (what the graph reads). The events are read once, and the returned ``events`` list is empty.
         ``entity_sink``: given, the entities go to it in batches with their mentions, and the
         returned ``entities`` have empty ``mentions`` (every mention of a large corpus as a dict
         at once was the largest part of a store's final results)."""
@@ -186,9 +186,8 @@ class CrossArticle:
                 if ev["id"] in heads:
                     graph_events[ev["id"]] = ev
         else:
-            for ev in claimed(in_claim):
-                if ev["id"] in heads:
-                    graph_events[ev["id"]] = ev
+            for ev in claimed(in_claim, heads):
+                graph_events[ev["id"]] = ev
         if entity_sink is not None:
             entity_sink(entities[n_resolved:])  # the states named only through their capitals
         timeline.sort(key=lambda t: (t["date"], t["claim"] or "", t["event"] or ""))
@@ -252,8 +251,9 @@ class CrossArticle:
 
 
 EventSource = Callable[[list[str]], Iterable[tuple[str, list[Event]]]]
-# given {event id: claim id}, sets those events' claims where a sink put them; gives their dicts back
-ClaimedEvents = Callable[[dict[str, str]], Iterable[dict[str, Any]]]
+# given {event id: claim id} and the wanted ids, sets those events' claims where a sink put them;
+# gives back the dicts of the wanted ones
+ClaimedEvents = Callable[[dict[str, str], set[str]], Iterable[dict[str, Any]]]
 
 
 class _StateEntities:

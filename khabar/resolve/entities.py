@@ -384,6 +384,17 @@ class EntityResolver:
     def _describe(self, group: list[int]) -> tuple[str, str, str, list[str]]:
         """An entity's type, name, Latin name and aliases (its mentions: the indices ``group``)."""
         s = self._str
+        if len(group) == 1:  # (two thirds of a large corpus's entities: what the counts below give)
+            i = group[0]
+            surface = s[self._text[i]]
+            name = s[self._canon[i]] if self._canon[i] else surface
+            if self._latin[i]:
+                latin = s[self._latin[i]]
+            else:
+                from ..text.translit import to_latin
+
+                latin = to_latin(name)
+            return s[self._type[i]], name, latin, [surface]
         canon = Counter(s[self._canon[i]] for i in group if self._canon[i])
         surfaces = Counter(s[self._text[i]] for i in group)
         name = canon.most_common(1)[0][0] if canon else _longest_common(surfaces)

@@ -15,12 +15,14 @@ the order they were stored) the next time the store is written.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy import event
 
@@ -61,7 +63,8 @@ class Store:
 
     def __init__(self, db: str | None = None) -> None:
         self.url = database_url(db)
-        self.engine = sa.create_engine(self.url, future=True, pool_pre_ping=True)
+        self.engine = sa.create_engine(self.url, future=True, pool_pre_ping=True,
+                                       json_serializer=json_text, json_deserializer=json_value)
         self.dialect = self.engine.dialect.name
         if self.dialect == "sqlite":
             @event.listens_for(self.engine, "connect")
@@ -301,10 +304,19 @@ class Store:
                 for e in batch
             ])
 
-        def set_claims(in_claim: dict[str, str]) -> Iterator[dict[str, Any]]:
-            """The claimed events' rows (written with no claim yet): their claims set, their dicts
-            given back."""
+        def set_claims(in_claim: dict[str, str], wanted: set[str]) -> Iterator[dict[str, Any]]:
+            """The claimed events' rows (written with no claim yet): their claims set; the dicts of
+            the ``wanted`` ones given back. SQLite sets them in place (``json_set``: no row is
+            decoded and encoded again in Python)."""
             ids = list(in_claim)
+            if self.dialect == "sqlite":
+                update = sa.text("UPDATE events SET data = json_set(data, '$.claim', :c) WHERE id = :i")
+                for i in range(0, len(ids), 5000):
+                    conn.execute(update, [{"i": eid, "c": in_claim[eid]} for eid in ids[i: i + 5000]])
+                back = [eid for eid in ids if eid in wanted]
+                for i in range(0, len(back), 500):
+                    yield from conn.execute(sa.select(t.events.c.data).where(t.events.c.id.in_(back[i: i + 500]))).scalars()
+                return
             update = t.events.update().where(t.events.c.id == sa.bindparam("b_id")).values(data=sa.bindparam("b_data"))
             for i in range(0, len(ids), 500):
                 rows = conn.execute(sa.select(t.events.c.id, t.events.c.data).where(t.events.c.id.in_(ids[i: i + 500]))).all()
@@ -313,7 +325,8 @@ class Store:
                     data = dict(data)
                     data["claim"] = in_claim[eid]
                     changed.append({"b_id": eid, "b_data": data})
-                    yield data
+                    if eid in wanted:
+                        yield data
                 if changed:
                     conn.execute(update, changed)
 
@@ -366,8 +379,6 @@ class Store:
             )
         stale = r["stale"]
         conn.execute(t.meta.delete().where(t.meta.c.key.in_(["version", "stale", "graph"])))
-        import json
-
         conn.execute(t.meta.insert(), [
             {"key": "version", "value": str(version)},
             {"key": "stale", "value": json.dumps(stale, ensure_ascii=False)},
@@ -584,6 +595,26 @@ def _give_back() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
         pass
+
+
+def json_text(obj: Any) -> str:
+    """A JSON column's text. orjson writes it (in a fraction of json's time, and as UTF-8 rather
+    than ``\\u`` escapes: the events of an Arabic corpus take 45% less room); what orjson refuses
+    (a lone surrogate in a text, an integer beyond 64 bits, a key that is not a string) is written
+    by json, with escapes, as before. orjson writes NaN and infinities as null."""
+    try:
+        return orjson.dumps(obj).decode()
+    except TypeError:  # (orjson.JSONEncodeError is one)
+        return json.dumps(obj)
+
+
+def json_value(text: str | bytes) -> Any:
+    """A JSON column's value: orjson reads it, json what orjson refuses (NaN, written by json in
+    stores made before orjson wrote them; an escaped lone surrogate)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
