@@ -241,11 +241,15 @@ class CrossArticle:
         # For matching claims a capital is its state: "visited Pyongyang" and "visited North Korea" agree.
         place_state = _capital_of(ev.place)
         claim_place = states.id_of(place_state) if place_state else place
+        # (kept for every event of the store until the claims are made: one copy of each repeated
+        # string — types, dates, entity ids — rather than one per event)
         ce = ClaimEvent(
-            id=ev.id, type=ev.type, article=meta.id, start=ev.start, end=ev.end, actor=actor, recipient=recipient,
-            place=claim_place, object_key=object_key(ev.object, q.unit if q else None), object=ev.object,
-            quantity=quantity, date=ev.date, date_from_text=ev.date_source == "text", modality=ev.modality,
-            published=meta.published, group=group, outlet=meta.outlet, subtype=ev.subtype,
+            id=ev.id, type=_intern(ev.type), article=meta.id, start=ev.start, end=ev.end, actor=_intern(actor),
+            recipient=_intern(recipient), place=_intern(claim_place),
+            object_key=_intern(object_key(ev.object, q.unit if q else None)), object=ev.object,
+            quantity=quantity, date=_intern(ev.date), date_from_text=ev.date_source == "text",
+            modality=_intern(ev.modality), published=meta.published, group=group, outlet=meta.outlet,
+            subtype=_intern(ev.subtype),
         )
         return d, ce
 

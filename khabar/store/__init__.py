@@ -209,10 +209,16 @@ class Store:
     def _save(self, conn: sa.Connection, engine: CrossArticle, version: int) -> int:
         version += 1
         blob = dumps(engine, compress=False)
+        # (the blob as an execution parameter: a value put into the statement itself stayed
+        # referenced after it ran — the whole state kept alive through the results written next)
+        values = {"b_version": version, "b_blob": blob}
         if conn.execute(sa.select(t.engine_state.c.id).where(t.engine_state.c.id == 1)).first():
-            conn.execute(t.engine_state.update().where(t.engine_state.c.id == 1).values(version=version, blob=blob))
+            conn.execute(t.engine_state.update().where(t.engine_state.c.id == 1)
+                         .values(version=sa.bindparam("b_version"), blob=sa.bindparam("b_blob")), values)
         else:
-            conn.execute(t.engine_state.insert().values(id=1, version=version, blob=blob))
+            conn.execute(t.engine_state.insert().values(id=1, version=sa.bindparam("b_version"),
+                                                        blob=sa.bindparam("b_blob")), values)
+        del values
         large = len(blob) > GIVE_BACK_BYTES
         del blob
         if large:
