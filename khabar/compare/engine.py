@@ -149,12 +149,15 @@ class CrossArticle:
         n_resolved = len(entities)
         states = _StateEntities(entities)
         story_of = dict(self.stories.by_article)
-        events, claim_events = [], []
+        events: list[dict[str, Any]] = []
         dated: list[dict[str, Any]] = []  # the events the timeline lists when no claim does
+        # the claims' builder sees each event as it is read (in order, as it would all of them at
+        # once): the five in six that belong to no claim are not kept
+        builder = ClaimBuilder()
 
         def read() -> Iterator[dict[str, Any]]:
             for d, ce in self._event_jsons(events_of, states, groups):
-                claim_events.append(ce)
+                builder.add((ce,))
                 d["claim"] = None
                 d["story"] = story_of.get(d["article"])
                 if d["date"] and d.get("date_source") == "text" and d["type"] != "STATEMENT":
@@ -165,8 +168,6 @@ class CrossArticle:
             events += read()
         else:
             _in_batches(read(), sink)
-        builder = ClaimBuilder()
-        builder.add(claim_events)
         builder.finish()
         names = {e["id"]: e["name"] for e in entities}
         claims, conflicts, timeline = claims_json(builder, names)
@@ -185,9 +186,9 @@ class CrossArticle:
                 ev["claim"] = in_claim.get(ev["id"])
                 if ev["id"] in heads:
                     graph_events[ev["id"]] = ev
-        else:
+        else:  # (only what the graph reads is kept of each: the events' dicts are large)
             for ev in claimed(in_claim, heads):
-                graph_events[ev["id"]] = ev
+                graph_events[ev["id"]] = {k: ev.get(k) for k in ("id", "actor", "recipient", "place")}
         if entity_sink is not None:
             entity_sink(entities[n_resolved:])  # the states named only through their capitals
         timeline.sort(key=lambda t: (t["date"], t["claim"] or "", t["event"] or ""))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -32,7 +33,7 @@ from ..present.dossier import SCHEMA, article_json
 from ..resolve.duplicates import digest
 from ..text.normalize import key
 from . import schema as t
-from .state import dumps, loads
+from .state import dump, dumps, loads
 
 
 def default_path() -> Path:
@@ -113,18 +114,19 @@ class Store:
             return {r[0] for r in conn.execute(sa.select(t.articles.c.id))}
 
     def _load_state(self, conn: sa.Connection, for_update: bool = False) -> tuple[int, CrossArticle]:
-        q = sa.select(t.engine_state.c.version, t.engine_state.c.blob).where(t.engine_state.c.id == 1)
+        q = sa.select(t.engine_state.c.version).where(t.engine_state.c.id == 1)
         if for_update and self.dialect == "postgresql":
             q = q.with_for_update()
-        row = conn.execute(q).first()
-        if self._cache and self._cache[0] == (row[0] if row is not None else 0):
-            return self._cache
+        version = conn.execute(q).scalar()
+        if self._cache and self._cache[0] == (version or 0):
+            return self._cache  # (the state itself is read only when the cached engine is not it)
         self._unsaved = 0  # a saved state (the articles it lacks are caught up by the caller)
         self._synced = None
-        if row is None:
+        if version is None:
             # chunking must not change the stories; the events are in the articles' rows
             return 0, CrossArticle(whole_batches=False, keep_events=False)
-        return row[0], loads(row[1])
+        blob = conn.execute(sa.select(t.engine_state.c.blob).where(t.engine_state.c.id == 1)).scalar_one()
+        return version, loads(blob)
 
     def add(self, analyses: list[ArticleAnalysis], materialise: bool = True) -> dict[str, list[str]]:
         """Ingest analysed articles in one transaction; returns ``{"added": [...], "duplicates": [...]}``.
@@ -208,26 +210,46 @@ class Store:
 
     def _save(self, conn: sa.Connection, engine: CrossArticle, version: int) -> int:
         version += 1
-        blob = dumps(engine, compress=False)
-        # (the blob as an execution parameter: a value put into the statement itself stayed
-        # referenced after it ran — the whole state kept alive through the results written next)
-        values = {"b_version": version, "b_blob": blob}
-        if conn.execute(sa.select(t.engine_state.c.id).where(t.engine_state.c.id == 1)).first():
-            conn.execute(t.engine_state.update().where(t.engine_state.c.id == 1)
-                         .values(version=sa.bindparam("b_version"), blob=sa.bindparam("b_blob")), values)
-        else:
-            conn.execute(t.engine_state.insert().values(id=1, version=sa.bindparam("b_version"),
-                                                        blob=sa.bindparam("b_blob")), values)
-        del values
-        large = len(blob) > GIVE_BACK_BYTES
-        del blob
+        size = self._write_state(conn, engine, version)
+        large = size > GIVE_BACK_BYTES
         if large:
-            _give_back()  # the pickler's memo and the blob: freed before the results are built
+            _give_back()  # the pickler's memo (and the blob): freed before the results are built
         self._materialise(conn, engine, version)
         if large:
             _give_back()
         self._unsaved = 0
         return version
+
+    def _write_state(self, conn: sa.Connection, engine: CrossArticle, version: int) -> int:
+        """Write the engine's pickled state; its size. SQLite gets it streamed, from a temporary
+        file into the row's blob (incremental blob I/O): the state is never a bytes object here,
+        nor copied whole by SQLite (at the final checkpoint of a bulk load it is the largest thing
+        the process holds beside the engine: 131 MB for the ANT corpus, twice over)."""
+        exists = conn.execute(sa.select(t.engine_state.c.id).where(t.engine_state.c.id == 1)).first() is not None
+        if self.dialect == "sqlite":
+            with tempfile.TemporaryFile() as f:
+                size = dump(engine, f)
+                row = {"id": 1, "version": version, "n": size}
+                if exists:
+                    conn.execute(sa.text("UPDATE engine_state SET version = :version, blob = zeroblob(:n) WHERE id = :id"), row)
+                else:
+                    conn.execute(sa.text("INSERT INTO engine_state (id, version, blob) VALUES (:id, :version, zeroblob(:n))"), row)
+                f.seek(0)
+                with conn.connection.driver_connection.blobopen("engine_state", "blob", 1) as blob:
+                    while chunk := f.read(1 << 20):
+                        blob.write(chunk)
+            return size
+        blob = dumps(engine, compress=False)
+        # (the blob as an execution parameter: a value put into the statement itself stayed
+        # referenced after it ran — the whole state kept alive through the results written next)
+        values = {"b_version": version, "b_blob": blob}
+        if exists:
+            conn.execute(t.engine_state.update().where(t.engine_state.c.id == 1)
+                         .values(version=sa.bindparam("b_version"), blob=sa.bindparam("b_blob")), values)
+        else:
+            conn.execute(t.engine_state.insert().values(id=1, version=sa.bindparam("b_version"),
+                                                        blob=sa.bindparam("b_blob")), values)
+        return len(blob)
 
     def _digests(self, conn: sa.Connection, digests: list[str]) -> dict[str, str]:
         """Stored digests among ``digests`` → the id of their article."""

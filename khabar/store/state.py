@@ -78,6 +78,13 @@ def dumps(obj: Any, compress: bool = True) -> bytes:
     return zlib.compress(data, 3) if compress else data
 
 
+def dump(obj: Any, file: Any) -> int:
+    """``dumps(obj, compress=False)`` written to ``file`` (never whole in memory); its size."""
+    start = file.tell()
+    pickle.dump(obj, file, protocol=pickle.HIGHEST_PROTOCOL)
+    return file.tell() - start
+
+
 def loads(blob: bytes) -> Any:
     """What ``dumps`` wrote, compressed or not (a pickle starts with its PROTO opcode, a zlib stream
     never does). A large compressed blob (a state saved by an older version) is decompressed as it
