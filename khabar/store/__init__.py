@@ -227,7 +227,10 @@ class Store:
         the process holds beside the engine: 131 MB for the ANT corpus, twice over)."""
         exists = conn.execute(sa.select(t.engine_state.c.id).where(t.engine_state.c.id == 1)).first() is not None
         if self.dialect == "sqlite":
-            with tempfile.TemporaryFile() as f:
+            # (beside the database, which has room for it, rather than in a /tmp that may not)
+            db = self.engine.url.database
+            where = os.path.dirname(os.path.abspath(db)) if db and db != ":memory:" and not db.startswith("file:") else None
+            with tempfile.TemporaryFile(dir=where) as f:
                 size = dump(engine, f)
                 row = {"id": 1, "version": version, "n": size}
                 if exists:
