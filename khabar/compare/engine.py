@@ -128,7 +128,8 @@ class CrossArticle:
         go to ``sink`` in batches, in order, as they are read, with ``claim`` still ``None`` (the
         claims are known only once every event is read); then ``claimed({event id: claim id},
         wanted)`` sets the claims of the events that have one where the sink put them and gives
-        back the dicts of those among them whose ids are in ``wanted`` (what the graph reads). The events are read once, and the returned ``events`` list is empty.
+        back the dicts of those among them whose ids are in ``wanted`` (what the graph reads). The
+        events are read once, and the returned ``events`` list is empty.
         ``entity_sink``: given, the entities go to it in batches with their mentions, and the
         returned ``entities`` have empty ``mentions`` (every mention of a large corpus as a dict
         at once was the largest part of a store's final results)."""
