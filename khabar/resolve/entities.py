@@ -384,28 +384,24 @@ class EntityResolver:
     def _describe(self, group: list[int]) -> tuple[str, str, str, list[str]]:
         """An entity's type, name, Latin name and aliases (its mentions: the indices ``group``)."""
         s = self._str
+        latin: str | None
         if len(group) == 1:  # (two thirds of a large corpus's entities: what the counts below give)
             i = group[0]
             surface = s[self._text[i]]
             name = s[self._canon[i]] if self._canon[i] else surface
-            if self._latin[i]:
-                latin = s[self._latin[i]]
-            else:
-                from ..text.translit import to_latin
-
-                latin = to_latin(name)
-            return s[self._type[i]], name, latin, [surface]
-        canon = Counter(s[self._canon[i]] for i in group if self._canon[i])
-        surfaces = Counter(s[self._text[i]] for i in group)
-        name = canon.most_common(1)[0][0] if canon else _longest_common(surfaces)
-        latins = Counter(s[self._latin[i]] for i in group if self._latin[i])
-        if latins:
-            latin = latins.most_common(1)[0][0]
+            latin = s[self._latin[i]] if self._latin[i] else None
+            aliases = [surface]
         else:
+            canon = Counter(s[self._canon[i]] for i in group if self._canon[i])
+            surfaces = Counter(s[self._text[i]] for i in group)
+            name = canon.most_common(1)[0][0] if canon else _longest_common(surfaces)
+            latins = Counter(s[self._latin[i]] for i in group if self._latin[i])
+            latin = latins.most_common(1)[0][0] if latins else None
+            aliases = sorted(surfaces, key=lambda x: (-surfaces[x], x))
+        if latin is None:
             from ..text.translit import to_latin
 
             latin = to_latin(name)
-        aliases = sorted(surfaces, key=lambda x: (-surfaces[x], x))
         return s[self._type[group[0]]], name, latin, aliases
 
     def entities(self) -> list[Entity]:

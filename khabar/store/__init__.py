@@ -226,6 +226,16 @@ class Store:
         nor copied whole by SQLite (at the final checkpoint of a bulk load it is the largest thing
         the process holds beside the engine: 131 MB for the ANT corpus, twice over)."""
         exists = conn.execute(sa.select(t.engine_state.c.id).where(t.engine_state.c.id == 1)).first() is not None
+
+        def write(blob: Any, params: dict[str, Any]) -> None:
+            # (the blob as an execution parameter: a value put into the statement itself stayed
+            # referenced after it ran — the whole state kept alive through the results written next)
+            if exists:
+                q = t.engine_state.update().where(t.engine_state.c.id == 1)
+            else:
+                q = t.engine_state.insert().values(id=1)
+            conn.execute(q.values(version=sa.bindparam("b_version"), blob=blob), {"b_version": version, **params})
+
         raw = conn.connection.driver_connection
         if self.dialect == "sqlite" and hasattr(raw, "blobopen"):  # (the standard sqlite3 driver)
             # (beside the database, which has room for it, rather than in a /tmp that may not)
@@ -233,11 +243,7 @@ class Store:
             where = os.path.dirname(os.path.abspath(db)) if db and db != ":memory:" and not db.startswith("file:") else None
             with tempfile.TemporaryFile(dir=where) as f:
                 size = dump(engine, f)
-                row = {"id": 1, "version": version, "n": size}
-                if exists:
-                    conn.execute(sa.text("UPDATE engine_state SET version = :version, blob = zeroblob(:n) WHERE id = :id"), row)
-                else:
-                    conn.execute(sa.text("INSERT INTO engine_state (id, version, blob) VALUES (:id, :version, zeroblob(:n))"), row)
+                write(sa.func.zeroblob(sa.bindparam("b_n")), {"b_n": size})  # (room, filled in place below)
                 f.seek(0)
                 rowid = conn.execute(sa.text("SELECT rowid FROM engine_state WHERE id = 1")).scalar_one()
                 with raw.blobopen("engine_state", "blob", rowid) as blob:
@@ -245,15 +251,7 @@ class Store:
                         blob.write(chunk)
             return size
         blob = dumps(engine, compress=False)
-        # (the blob as an execution parameter: a value put into the statement itself stayed
-        # referenced after it ran — the whole state kept alive through the results written next)
-        values = {"b_version": version, "b_blob": blob}
-        if exists:
-            conn.execute(t.engine_state.update().where(t.engine_state.c.id == 1)
-                         .values(version=sa.bindparam("b_version"), blob=sa.bindparam("b_blob")), values)
-        else:
-            conn.execute(t.engine_state.insert().values(id=1, version=sa.bindparam("b_version"),
-                                                        blob=sa.bindparam("b_blob")), values)
+        write(sa.bindparam("b_blob"), {"b_blob": blob})
         return len(blob)
 
     def _digests(self, conn: sa.Connection, digests: list[str]) -> dict[str, str]:
