@@ -88,6 +88,37 @@ def test_bio_spans_conlleval_edge_cases():
     assert ner.bio_spans(["O", "O"]) == []
 
 
+def _infos(sentences: list[str]) -> list:
+    return [ner._Infos([ner._Info(t) for t in s.split()]) for s in sentences]
+
+
+def test_document_features_come_from_the_labelled_occurrences_in_the_window():
+    sents = _infos(["زار الوفد بغداد أمس", "وعاد الوفد من بغداد", "وقال الوفد إن الوضع هادئ"])
+    labels = [["O", "O", "B-LOC", "O"], ["O", "O", "O", "O"], ["O"] * 5]
+    feats = ner.doc_features(sents, labels)
+    # بغداد, unlabelled in the second sentence, is told how the first labelled it, and so is its neighbour
+    assert {"dk=LOC", "dm=LOC", "db=LOC"} <= set(feats[1][3])
+    assert "+1dm=LOC" in feats[1][2]
+    assert feats[0][2][0] == "l0=B-LOC" and "dk=LOC" in feats[0][2]
+    # a word never labelled anywhere (الوفد, in every sentence) gets no document features of its own
+    for s in range(3):
+        assert [f for f in feats[s][1] if f.startswith(("dk=", "dm=", "ds=", "db="))] == []
+    assert feats[2] == [[f for f in fs if f.startswith(("l0=", "l-1=", "l+1="))] for fs in feats[2]]
+    # outside the window the first sentence says nothing of the second
+    near = ner.doc_features(sents, labels, window=0)
+    assert not any(f.startswith(("dk=", "dm=", "db=", "+1dm=")) for f in near[1][3] + near[1][2])
+    assert ner.doc_features(sents, labels, label_features=False)[2] == [[] for _ in range(5)]
+
+
+def test_propagation_reaches_a_name_behind_one_or_two_proclitic_letters():
+    sents = _infos(["وصل الوزير إلى بغداد", "ثم مر وبغداد هادئة وبالبصرة", "زار البصرة"])
+    labels = [["O", "O", "O", "B-LOC"], ["O"] * 5, ["O", "B-LOC"]]
+    assert ner.propagate(sents, labels)[1] == ["O", "O", "B-LOC", "O", "B-LOC"]
+    assert ner.propagate(sents, labels, window=0)[1] == ["O"] * 5
+    # (propagate tests a token's first three readings for a first word: no proclitic is longer)
+    assert max(map(len, ner._PROP_CLITICS)) <= 2
+
+
 def test_score_i_after_o_counts_as_an_entity():
     gold = [["B-PERS", "I-PERS", "O"]]
     pred = [["O", "I-PERS", "O"]]  # a PERS chunk at token 1 only: wrong boundary

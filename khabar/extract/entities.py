@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ..model import Mention, Token
@@ -614,8 +615,7 @@ def find_entities(text: str, crf: bool | list[Mention] = True, nested: bool = Tr
     # 1. Phrases: roles, organisations, weapons, facilities, places; longest first at each token.
     i = 0
     while i < n:
-        if not doc.at[i] and not _DESIG.match(toks[i].text) and not any(
-                b in FAC_HEADS for _, b in _peel(doc.keys[i])):
+        if not doc.at[i] and not _DESIG.match(toks[i].text) and not _fac_headed(doc.keys[i]):
             i += 1
             continue
         cands = [c for c in (doc.role(i), doc.org(i), doc.weapon(i), doc.facility(i), doc.place(i)) if c]
@@ -661,20 +661,17 @@ def find_entities(text: str, crf: bool | list[Mention] = True, nested: bool = Tr
     for x in range(n):
         if doc.covered[x]:
             continue
+        given = doc.lex.given_start(doc.keys[x])
+        if given is None:
+            continue
         if doc.lex.is_function(doc.keys[x]) and strip_diacritics(toks[x].text) != "علي":
             continue  # على, أن: function words whose keys are those of names (علي, آن)
-        for p, b in _peel(doc.keys[x]):
-            g = doc.lex.given.get(b)
-            if g is None or g[1] or "ك" in p:
-                continue
-            rest = doc.name_after(x + 1, cap=2)
-            if rest and not doc.covered[x]:
-                cut = _cut(toks[x].text, p)
-                pers = _person(doc, [x] + rest, "name", first_cut=cut)
-                persons.append(pers)
-                for y in range(pers.i, pers.j):
-                    doc.covered[y] = True
-            break
+        rest = doc.name_after(x + 1, cap=2)
+        if rest:
+            pers = _person(doc, [x] + rest, "name", first_cut=_cut(toks[x].text, given[0]))
+            persons.append(pers)
+            for y in range(pers.i, pers.j):
+                doc.covered[y] = True
 
     spans.extend(persons)
     mentions = [_to_mention(doc, sp) for sp in spans if sp.emit]
@@ -706,6 +703,12 @@ def find_entities(text: str, crf: bool | list[Mention] = True, nested: bool = Tr
     mentions = _surnames(doc, mentions)
     mentions.sort(key=lambda m: (m.start, -(m.end - m.start)))
     return mentions
+
+
+@lru_cache(maxsize=1 << 16)
+def _fac_headed(k: str) -> bool:
+    """A word key that is a facility's head noun (مطار، ميناء), behind proclitics at most."""
+    return any(b in FAC_HEADS for _, b in _peel(k))
 
 
 def _inner(sp: _Span) -> list[_Span]:

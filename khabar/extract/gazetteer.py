@@ -117,6 +117,8 @@ class Lexicon:
         self.nat_forms: dict[str, list[str]] = {}  # cc -> canonical forms in file order
         self.maxlen = 1
         self._word_flags: dict[str, tuple[str, ...]] = {}
+        self._function: dict[str, bool] = {}  # is_function, per key
+        self._given_start: dict[str, tuple[str, str] | None] = {}  # given_start, per key
         self._load()
 
     # -- building ---------------------------------------------------------------------------
@@ -219,12 +221,30 @@ class Lexicon:
     # -- lookup ---------------------------------------------------------------------------------
 
     def is_function(self, k: str) -> bool:
-        if k in self.function_words:
-            return True
-        for p, b in _peel(k):
-            if p and b in self.function_words:
-                return True
-        return False
+        """A function word, behind a proclitic at most (cached per key; bounded: emptied when full)."""
+        got = self._function.get(k)
+        if got is None:
+            got = k in self.function_words or any(p and b in self.function_words for p, b in _peel(k))
+            if len(self._function) >= 1 << 17:
+                self._function.clear()
+            self._function[k] = got
+        return got
+
+    def given_start(self, k: str) -> tuple[str, str] | None:
+        """The first reading ``(proclitics, base)`` of a word key whose base is an unambiguous given
+        name and whose proclitics hold no ك (a name can start there: وفلاديمير); cached per key."""
+        got = self._given_start.get(k, False)
+        if got is False:
+            got = None
+            for p, b in _peel(k):
+                g = self.given.get(b)
+                if g is not None and not g[1] and "ك" not in p:
+                    got = (p, b)
+                    break
+            if len(self._given_start) >= 1 << 17:
+                self._given_start.clear()
+            self._given_start[k] = got
+        return got
 
     def word_flags(self, k: str) -> tuple[str, ...]:
         """The flags of the CRF's lexicon features that depend on a word's key alone: ``fw`` (a

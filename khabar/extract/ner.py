@@ -758,17 +758,20 @@ def doc_features(sents: Sequence[_Sent], labels: Sequence[Sequence[str]],
     """
     window = OPTS["doc_window"] if window is None else window
     n = len(sents)
-    # Per sentence: its tokens' document keys, dicts word -> {type or "O": count} and word -> types
-    # begun.
-    skeys: list[list[str | None]] = []
+    skeys: list[list[str | None]] = [[x.dk for x in s.infos] for s in sents]
+    # Only the words the first pass labelled other than O somewhere in the document get features:
+    # a word it never labelled has only O counts and begins nothing, wherever the window is (most
+    # words of a text, so they are not counted at all).
+    tagged = {k for ks, lab in zip(skeys, labels, strict=True) for k, tag in zip(ks, lab, strict=True)
+              if tag != "O" and k is not None}
+    # Per sentence: dicts word -> {type or "O": count} and word -> types begun, of those words.
     per: list[dict[str, dict[str, int]]] = []
     begins: list[dict[str, set[str]]] = []
-    for s, lab in zip(sents, labels, strict=True):
+    for ks, lab in zip(skeys, labels, strict=True):
         d: dict[str, dict[str, int]] = {}
         bg: dict[str, set[str]] = {}
-        ks = [x.dk for x in s.infos]
         for k, tag in zip(ks, lab, strict=True):
-            if k is None:
+            if k not in tagged:
                 continue
             if tag == "O":
                 p = t = "O"
@@ -786,7 +789,6 @@ def doc_features(sents: Sequence[_Sent], labels: Sequence[Sequence[str]],
                     bg[k] = {t}
                 else:
                     b.add(t)
-        skeys.append(ks)
         per.append(d)
         begins.append(bg)
     # where each word occurs (sentence indices, ascending): a sentence's window is read from the
@@ -804,11 +806,14 @@ def doc_features(sents: Sequence[_Sent], labels: Sequence[Sequence[str]],
         lo, hi = max(0, si - window), min(n, si + window + 1)
         lab = labels[si]
         keys = skeys[si]
+        if not label_features and tagged.isdisjoint(keys):
+            out.append([[] for _ in keys])  # no word of it was labelled anywhere: no features
+            continue
         # per word of the sentence: what the window said of it (counts per type) and the types it began
         agg: dict[str, dict[str, int]] = {}
         bag: dict[str, set[str]] = {}
         for k in keys:
-            if k is None or k in agg:
+            if k not in tagged or k in agg:
                 continue
             a = agg[k] = {}
             occ = where[k]  # (the sentence's own words always occur)
@@ -830,7 +835,7 @@ def doc_features(sents: Sequence[_Sent], labels: Sequence[Sequence[str]],
         for i, k in enumerate(keys):
             f: list[str] = ["l0=" + lab[i]] if label_features else []
             m = None
-            if k is not None:
+            if k in tagged:
                 a = agg[k]
                 ents = {t: v for t, v in a.items() if t != "O"}
                 for t in ents:
@@ -898,8 +903,14 @@ def propagate(sents: Sequence[_Sent], labels: Sequence[Sequence[str]], window: i
             if p[i] != "O":
                 i += 1
                 continue
-            # the readings of the token a match may start with: itself, or behind a proclitic
-            reads = [ks[i]] + [b for pre, b in bases(ks[i])[1:] if pre in _PROP_CLITICS]
+            # the readings of the token a match may start with: itself, or behind a proclitic (of
+            # one or two letters, so one of the first three tests holds for any reading that is a
+            # first word; most tokens fail them all)
+            w = ks[i]
+            if w not in firsts and w[1:] not in firsts and w[2:] not in firsts:
+                i += 1
+                continue
+            reads = [w] + [b for pre, b in bases(w)[1:] if pre in _PROP_CLITICS]
             if not any(r in firsts for r in reads):
                 i += 1
                 continue
@@ -1081,6 +1092,8 @@ def bio_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     continues over ``I-X`` tokens of the same type. (``E-``/``S-`` are read as ``I-``/``B-``.)
     """
     spans: list[tuple[int, int, str]] = []
+    if tags.count("O") == len(tags):  # most sentences: nothing to read
+        return spans
     start, cur = -1, ""
     for i, tag in enumerate(tags):
         p, t = _split_tag(tag)
