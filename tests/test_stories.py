@@ -518,6 +518,11 @@ def test_khabars_forward_pass_gives_the_packages_vectors_from_its_per_token_cach
     small = _Forward(enc.m, cache=8)
     tight = small.encode(texts)
     assert small.filled == 8
+    # ids that find no room are computed into scratch rows, grown when a batch needs more of them
+    tiny = _Forward(enc.m, cache=8, scratch=2)
+    grown = tiny.encode(texts)
+    assert tiny.filled == 8 and tiny.zero > 8 + 2
+    assert np.array_equal(grown, tight)
     for got in (first, again, tight):
         assert got.shape == want.shape
         assert np.allclose(got, want, atol=1e-5)

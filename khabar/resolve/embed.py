@@ -23,7 +23,8 @@ LEAD_WORDS = 40
 DIM = 512
 _lock = threading.Lock()
 # Token ids whose per-id part (see ``_Forward``) is kept per process: at most 8,192 rows of 3,328
-# floats (109 MB), taken as they are filled; the ids met first are the common ones. ANT's 31,525
+# floats (109 MB), taken as they are filled, and a micro-batch's worth of scratch rows for the ids
+# that find no room; the ids met first are the common ones. ANT's 31,525
 # snippets use 8,969 distinct ids, and 99.4% of their tokens are of the first 8,192 met.
 TOKEN_CACHE = 8192
 
@@ -59,8 +60,8 @@ class _Forward:
     Two parts of that depend on the token id alone: the projection (a 512 x 768 product per
     token), and what the token adds to its neighbours' first convolution layer (a window of n
     tokens times an (n x 256) x 256 matrix is the sum of each token times its 256 x 256 block).
-    Both are computed once per id, for the first ``TOKEN_CACHE`` ids met, and read back after:
-    the first layer becomes a sum of looked-up rows. Together they were half of the encoder's
+    Both are computed once per id, for the first ``TOKEN_CACHE`` ids met, and read back after
+    where they are kept: the first layer becomes a sum of looked-up rows. Together they were half of the encoder's
     time; ANT's 31,525 snippets use 8,969 distinct ids.
 
     Texts are encoded in micro-batches of about ``BUDGET`` tokens, each text's tokens kept
@@ -73,7 +74,7 @@ class _Forward:
     NAMES = ("table", "scale", "lo", "proj_W", "proj_b", "ln_g_all", "ln_b_all", "w1", "b1", "w2", "b2",
              "ln_g", "ln_b", "cnn_W", "cnn_b", "d0", "d1", "d2", "d3", "p1", "p3", "eps", "sp")
 
-    def __init__(self, model: Any, cache: int = TOKEN_CACHE) -> None:
+    def __init__(self, model: Any, cache: int = TOKEN_CACHE, scratch: int = BUDGET) -> None:
         self.m = model
         self.sp = model.sp
         self.chunks = model.scale.shape[0]  # the table's rows are quantised in interleaved chunks
@@ -84,10 +85,23 @@ class _Forward:
                        for b, (n, _) in enumerate(self.ORDERS)]
         self.at = np.cumsum([0] + [n * w for n, _ in self.ORDERS])  # each branch's first column
         self.slot = np.full(model.table.shape[0], -1, dtype=np.int64)  # token id -> cache row
-        # (np.empty: the pages are taken as the rows are filled)
-        self.first = np.empty((cache, model.proj_W.shape[1]), dtype=np.float32)
-        self.adds = np.empty((cache, int(self.at[-1])), dtype=np.float32)
+        self.cache = cache
         self.filled = 0
+        self._rows_for(cache + scratch)
+
+    def _rows_for(self, n: int) -> None:
+        """The per-id rows: ``cache`` rows kept, then scratch rows for the ids of a batch that find
+        no room (rewritten by each batch), then a row of zeros (the padding's additions); the
+        first layer reads them where they are. Grown (the kept rows copied) when a batch needs more
+        scratch rows than there are. (np.empty: the pages are taken as the rows are filled.)"""
+        first = np.empty((n + 1, self.m.proj_W.shape[1]), dtype=np.float32)
+        adds = np.empty((n + 1, int(self.at[-1])), dtype=np.float32)
+        if hasattr(self, "adds"):
+            first[:self.filled] = self.first[:self.filled]
+            adds[:self.filled] = self.adds[:self.filled]
+        adds[n] = 0.0
+        first[n] = 0.0
+        self.first, self.adds, self.zero = first, adds, n
         left = max(lo for _, lo in self.ORDERS)
         self.offsets = np.arange(-left, max(n - 1 - lo for n, lo in self.ORDERS) + 1, dtype=np.int64)
 
@@ -124,37 +138,31 @@ class _Forward:
             out[start:] = self._batch(group)
         return out
 
-    def _per_id(self, uniq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """For each distinct id: its projected, layer-normalised row, and its first-layer
-        additions (one more row of zeros at the end, for the padding): from the cache, or computed
-        (and cached while there is room)."""
-        m = self.m
+    def _rows(self, uniq: np.ndarray) -> np.ndarray:
+        """The rows of ``first`` and ``adds`` holding each distinct id's projected, layer-normalised
+        row and its first-layer additions: from the cache, or computed now (into the cache while
+        there is room, else into scratch rows)."""
         rows = self.slot[uniq]
-        known = rows >= 0
-        first = np.empty((len(uniq), self.first.shape[1]), dtype=np.float32)
-        adds = np.empty((len(uniq) + 1, self.adds.shape[1]), dtype=np.float32)
-        adds[-1] = 0.0
-        first[known] = self.first[rows[known]]
-        adds[:-1][known] = self.adds[rows[known]]
-        new = np.flatnonzero(~known)
+        new = np.flatnonzero(rows < 0)
         if not len(new):
-            return first, adds
+            return rows
+        m, w = self.m, self.width
         ids = uniq[new]
+        room = min(len(new), self.cache - self.filled)
+        spill = len(new) - room
+        if self.cache + spill > self.zero:
+            self._rows_for(self.cache + spill)
+        target = np.concatenate((np.arange(self.filled, self.filled + room), np.arange(self.cache, self.cache + spill)))
         x = self._dequantise(ids) @ m.proj_W
         x += m.proj_b
         _layernorm(x, m.ln_g_all, m.ln_b_all, m.eps)
-        first[new] = x
-        w = self.width
+        self.first[target] = x
         for b, blocks in enumerate(self.blocks):
-            adds[new, self.at[b]:self.at[b + 1]] = x[:, b * w:(b + 1) * w] @ blocks
-        room = min(len(new), len(self.first) - self.filled)
-        if room:
-            take = np.arange(self.filled, self.filled + room)
-            self.first[take] = first[new[:room]]
-            self.adds[take] = adds[new[:room]]
-            self.slot[ids[:room]] = take
-            self.filled += room
-        return first, adds
+            self.adds[target, self.at[b]:self.at[b + 1]] = x[:, b * w:(b + 1) * w] @ blocks
+        self.slot[ids[:room]] = target[:room]
+        self.filled += room
+        rows[new] = target
+        return rows
 
     def _dequantise(self, ids: np.ndarray) -> np.ndarray:
         """The tokens' 512-d embeddings from the table (quantised in interleaved chunks of rows)."""
@@ -170,7 +178,8 @@ class _Forward:
         ends = np.cumsum(lens)
         starts = ends - lens
         uniq, where = np.unique(ids, return_inverse=True)
-        first, adds = self._per_id(uniq)
+        row = self._rows(uniq)[where]  # each token's row of ``first`` and ``adds``
+        first, adds = self.first, self.adds
         emb = self._dequantise(ids)
         # every token's window of neighbours, as positions; a neighbour outside the token's own
         # text points at position n (a row of zeros for the second layer, the zero row of adds)
@@ -178,7 +187,7 @@ class _Forward:
         window = pos[:, None] + self.offsets
         own_start, own_end = np.repeat(starts, lens), np.repeat(ends, lens)
         window[(window < own_start[:, None]) | (window >= own_end[:, None])] = n
-        of_id = np.append(where, len(uniq))[window]  # the neighbours' rows of ``adds``
+        of_id = np.append(row, self.zero)[window]  # the neighbours' rows of ``adds``
         feats = np.empty((n, emb.shape[1] + len(self.ORDERS) * w), dtype=np.float32)
         feats[:, :emb.shape[1]] = emb
         padded = np.zeros((n + 1, w), dtype=np.float32)
@@ -191,7 +200,7 @@ class _Forward:
                 h += adds[of_id[:, left - lo + k], col + k * w:col + (k + 1) * w]
             h += m.b1[b]
             np.maximum(h, 0, out=h)
-            h += first[where, b * w:(b + 1) * w]  # residual
+            h += first[row, b * w:(b + 1) * w]  # residual
             padded[:n] = h
             y = padded[cols].reshape(n, size * w) @ m.w2[b]
             y += m.b2[b]
