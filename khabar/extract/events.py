@@ -311,10 +311,13 @@ class _Doc:
             for x in range(a, b + 1):
                 self.time_at[x] = t
         self._nouns: dict[int, list[Hit]] = {}
-        self._cues: dict[int, list[Hit]] = {}
-        self._cue_map: dict[int, dict[str, Hit]] = {}
-        self._trigs: dict[int, list[Hit]] = {}
         self._classes: dict[int, frozenset[str]] = {}
+        # the trigger and cue hits at every token, and per token cue category -> its first (longest)
+        # hit: the extractor asks for nearly every token's, several times each
+        lex, keys = self.lex, self.keys
+        self.trig: list[list[Hit]] = [lex.triggers_at(keys, i) for i in range(self.n)]
+        self.cue_hits: list[list[Hit]] = [lex.cues_at(keys, i) for i in range(self.n)]
+        self.cmap: list[dict[str, Hit]] = [_cue_map(hits) if hits else _NO_CUES for hits in self.cue_hits]
 
     def mentions_between(self, start: int, end: int) -> list[Mention]:
         """Mentions starting in [start, end), in text order."""
@@ -328,15 +331,9 @@ class _Doc:
             return None
         return i
 
-    def trigs(self, i: int) -> list[Hit]:
-        h = self._trigs.get(i)
-        if h is None:
-            h = self._trigs[i] = self.lex.triggers_at(self.keys, i)
-        return h
-
     def verb_at(self, i: int) -> bool:
         """Token ``i`` reads as a verb form of a trigger (past, present, passive)."""
-        return any(h.value.cls in ("past", "present", "passive") for h in self.trigs(i))
+        return any(h.value.cls in ("past", "present", "passive") for h in self.trig[i])
 
     def nouns(self, i: int) -> list[Hit]:
         h = self._nouns.get(i)
@@ -374,36 +371,27 @@ class _Doc:
         return c
 
     def cues(self, i: int) -> list[Hit]:
-        h = self._cues.get(i)
-        if h is None:
-            h = self._cues[i] = self.lex.cues_at(self.keys, i)
-        return h
+        return self.cue_hits[i]
 
     def cue(self, i: int, cat: str) -> Hit | None:
-        return self.cue_map(i).get(cat)
-
-    def cue_map(self, i: int) -> dict[str, Hit]:
-        """Cue category → the first (longest) cue hit at token ``i``."""
-        m = self._cue_map.get(i)
-        if m is None:
-            hits = self.cues(i)
-            if not hits:
-                m = _NO_CUES
-            else:
-                m = {}
-                for h in hits:
-                    m.setdefault(h.value, h)  # the first hit of each category
-            self._cue_map[i] = m
-        return m
+        return self.cmap[i].get(cat)
 
     def is_comp(self, i: int) -> bool:
-        return "comp" in self.cue_map(i) and self.toks[i].text != ":"
+        return "comp" in self.cmap[i] and self.toks[i].text != ":"
 
     def is_punct(self, i: int) -> bool:
         return _is_punct(self.toks[i].text)
 
     def is_fn(self, k: str) -> bool:
         return self.glex.is_function(k)
+
+
+def _cue_map(hits: list[Hit]) -> dict[str, Hit]:
+    """Cue category → the first (longest) of ``hits`` of that category."""
+    m: dict[str, Hit] = {}
+    for h in hits:
+        m.setdefault(h.value, h)
+    return m
 
 
 # -- helpers on tokens ---------------------------------------------------------------------------
@@ -617,7 +605,7 @@ class _Extractor:
         threats = [(c, ev) for c, ev in events if ev.type == "THREATEN" and c.trig.frame == "target"]
         for tc, tev in threats:
             lo = next((y for y in range(tc.j, min(self.b, tc.j + 8)) if d.keys[y][:1] == "ب" and len(d.keys[y]) > 3
-                       and d.trigs(y)), None)
+                       and d.trig[y]), None)
             if lo is not None:
                 hi = self._clause_end(lo)
                 events = [(c, ev) for c, ev in events if ev is tev or not (lo <= c.i < hi)]
@@ -673,7 +661,7 @@ class _Extractor:
             for x in range(c.j, min(self.b, c.j + 10)):
                 if x in self.bounds or d.is_comp(x):
                     break
-                if d.keys[x][:1] == "ب" and (d.trigs(x) or len(d.keys[x]) > 3) and not d.ment_at[x]:
+                if d.keys[x][:1] == "ب" and (d.trig[x] or len(d.keys[x]) > 3) and not d.ment_at[x]:
                     lo = x
                     break
             if lo is None:
@@ -736,7 +724,7 @@ class _Extractor:
             tok = d.toks[x]
             k = d.keys[x]
             kb = d.pk[x]
-            if x in self.bounds or (d.trigs(x) and not d.ment_at[x]) or d.is_comp(x):
+            if x in self.bounds or (d.trig[x] and not d.ment_at[x]) or d.is_comp(x):
                 pending = ""
             if (k in PREPS or kb in PREPS) and not d.ment_at[x] and d.time_at[x] is None and x not in d.qty_start \
                     and x not in self.bounds:
@@ -794,10 +782,10 @@ class _Extractor:
                 classes |= d.classes_at(y)
                 end = max([end] + [h.j for h in d.nouns(y)])
             while end < b and re.search("(يه|يين|يون|يات)$", d.keys[end]) and self._nat_at(end, b)[0] is None and \
-                    not d.trigs(end) and not d.ment_at[end]:
+                    not d.trig[end] and not d.ment_at[end]:
                 end += 1
             return NP(x, end, "Q", classes=frozenset(classes), start=q.start, end=q.end)
-        if d.ment_at[x] and not (d.ment_at[x][0][0].type == "PERSON" and d.trigs(x)):
+        if d.ment_at[x] and not (d.ment_at[x][0][0].type == "PERSON" and d.trig[x]):
             m, end = d.ment_at[x][0]
             if m.type in _AGENT_TYPES or m.type in PLACE_TYPES or m.type == "WEAPON":
                 cut_key = key(d.text[tok.start:m.start])
@@ -818,7 +806,7 @@ class _Extractor:
             if not pk and x > 0 and not d.is_punct(x - 1) and not d.is_comp(x - 1) and (
                     d.keys[x - 1] in _CONSTRUCT_HEADS or d.pk[x - 1] in _CONSTRUCT_HEADS or
                     d.classes_at(x - 1) or
-                    (d.trigs(x - 1) and not d.verb_at(x - 1))):
+                    (d.trig[x - 1] and not d.verb_at(x - 1))):
                 prep = "gen"  # "وقوف بلاده", "قوات بلاده": a genitive, not a subject
             return NP(x, x + 1, "P", prep=prep, start=tok.start + cut, end=tok.end,
                       classes=frozenset({"agent"}), homeland=True)
@@ -829,9 +817,9 @@ class _Extractor:
                                               and y == x + 2), "")
             cut = _prefix_cut(tok.text, pk.replace("ال", "") if pk.endswith("ال") else pk)
             return NP(x, y, "N", prep=_prep_of_prefix(pk), cc=nat.cc, start=tok.start + cut, end=d.toks[y - 1].end)
-        cm = d.cue_map(x)
+        cm = d.cmap[x]
         h = cm.get("inst_head")
-        if h is not None and not d.trigs(x):
+        if h is not None and not d.trig[x]:
             y = self._extend_inst(h.j, b)
             if y > h.j:
                 cut = _prefix_cut(tok.text, h.prefix) if h.prefix else 0
@@ -869,7 +857,7 @@ class _Extractor:
             while y < b and y - y0 < 3:
                 ky = d.keys[y]
                 if not (ky.startswith(("ال", "وال")) and len(ky) > 4) or _nat(ky) or d.ment_at[y] or \
-                        d.time_at[y] is not None or d.trigs(y) or d.is_fn(ky) or d.qty_at[y] is not None or \
+                        d.time_at[y] is not None or d.trig[y] or d.is_fn(ky) or d.qty_at[y] is not None or \
                         _strip_clitics(ky) in _DEF_STOP:
                     break
                 if d.nouns(y) and not (d.classes_at(y) & cs):
@@ -894,13 +882,13 @@ class _Extractor:
             return None
         if k.startswith(("ال", "وال", "بال", "لل", "ولل", "فال", "وبال")) and len(kk) > 4 and \
                 not (d.is_fn(k) and kk in _DEF_STOP | _NOT_NOUN) \
-                and not d.trigs(x) and "comp" not in cm and kk not in _DEF_STOP and not d.is_punct(x):
+                and not d.trig[x] and "comp" not in cm and kk not in _DEF_STOP and not d.is_punct(x):
             y = x + 1
             while y < b and y - x < 4:
                 ky = d.keys[y]
                 if d.time_at[y] is not None or d.is_punct(y) or ky in _DEF_STOP or d.is_fn(ky):
                     break
-                if not (ky.startswith("ال") or _nat(ky)) or d.trigs(y):
+                if not (ky.startswith("ال") or _nat(ky)) or d.trig[y]:
                     break
                 y += 1
             pk = next((p for p in ("وبال", "فبال", "ولل", "وال", "فال", "بال", "لل", "ال") if k.startswith(p)), "")
@@ -916,7 +904,7 @@ class _Extractor:
         k = d.keys[x]
         if _peel_conj(k) in _PREP_NOUNS:
             return False
-        if d.is_punct(x) or d.is_fn(k) or _peel_conj(k) in PREPS or d.time_at[x] is not None or d.trigs(x) or \
+        if d.is_punct(x) or d.is_fn(k) or _peel_conj(k) in PREPS or d.time_at[x] is not None or d.trig[x] or \
                 d.cues(x) or d.ment_at[x] or d.covered[x] is not None or d.qty_at[x] is not None:
             return False
         return bool(re.search("[\u0621-\u064a]", k)) and not k.startswith("ال") and _peel_conj(k)[:1] not in ("ي", "ت") \
@@ -940,7 +928,7 @@ class _Extractor:
         start = y
         complement = False
         while y < b and y - start < 8:
-            if d.trigs(y) and not (d.ment_at[y] and d.ment_at[y][0][0].type == "PERSON" and not d.trigs(y)):
+            if d.trig[y] and not (d.ment_at[y] and d.ment_at[y][0][0].type == "PERSON" and not d.trig[y]):
                 return None
             if d.ment_at[y] and d.ment_at[y][0][0].type == "PERSON":
                 return d.ment_at[y][0][0], d.ment_at[y][0][1]
@@ -969,7 +957,7 @@ class _Extractor:
                     complement = True
                 y += 1
                 continue
-            if not d.is_fn(k) and not d.verb_at(y) and not d.trigs(y) and re.search("[\u0621-\u064a]", k):
+            if not d.is_fn(k) and not d.verb_at(y) and not d.trig[y] and re.search("[\u0621-\u064a]", k):
                 complement = True
                 y += 1  # a complement's own words (زعيم حزب …، بمركز تحليل الاستراتيجيات …)
                 continue
@@ -981,7 +969,7 @@ class _Extractor:
         k = d.keys[y]
         if re.search("(ه|ها|هم|هما)$", k) and k not in d.glex.given:
             return None
-        if d.ment_at[y] or d.covered[y] is not None or d.is_fn(k) or d.trigs(y) or d.nouns(y) or _nat(k) or \
+        if d.ment_at[y] or d.covered[y] is not None or d.is_fn(k) or d.trig[y] or d.nouns(y) or _nat(k) or \
                 k.startswith("ال") or d.cues(y) or d.time_at[y] is not None or \
                 not re.fullmatch("[\u0621-\u064a]{3,}", k) or re.search("[\u064b-\u064d]", d.toks[y].text):
             return None
@@ -994,7 +982,7 @@ class _Extractor:
         إلى، لقاء شويغو مع): not a known word of any lexicon."""
         d = self.d
         k = d.keys[y]
-        if y + 1 >= self.b or d.ment_at[y] or d.covered[y] is not None or d.is_fn(k) or d.trigs(y) or d.nouns(y) or \
+        if y + 1 >= self.b or d.ment_at[y] or d.covered[y] is not None or d.is_fn(k) or d.trig[y] or d.nouns(y) or \
                 _nat(k) or k.startswith("ال") or d.cues(y) or d.time_at[y] is not None or not re.fullmatch(
                     "[\u0621-\u064a]{3,}", k):
             return None
@@ -1002,7 +990,7 @@ class _Extractor:
             return None
         nk = d.keys[y + 1]
         if not (nk in ("الي", "مع", "في", "ل") or (nk[:1] == "ل" and d.ment_at[y + 1]) or d.toks[y + 1].text in COMMA or
-                (verbal and nk[:1] == "ب" and len(nk) > 3 and not d.trigs(y + 1)) or
+                (verbal and nk[:1] == "ب" and len(nk) > 3 and not d.trig[y + 1]) or
                 (verbal and any(n.i == y + 1 and "counterpart" in n.classes for n in self.nps))):
             return None
         t = d.toks[y]
@@ -1024,7 +1012,7 @@ class _Extractor:
         while z < b and z - y < 4:
             k = d.keys[z]
             if d.is_punct(z) or d.time_at[z] is not None or d.ment_at[z] or d.covered[z] is not None or \
-                    d.is_fn(k) or d.trigs(z) or d.nouns(z) or _nat(k) or d.lex.is_cue(k, "skip") or \
+                    d.is_fn(k) or d.trig[z] or d.nouns(z) or _nat(k) or d.lex.is_cue(k, "skip") or \
                     d.cue(z, "comp") or not re.search("[\u0621-\u064a]", k) or len(k) < 2 or \
                     re.search("(ها|هم|هما)$", k):
                 break
@@ -1055,7 +1043,7 @@ class _Extractor:
             k = d.keys[y]
             if d.is_punct(y) or d.time_at[y] is not None or d.is_comp(y) or d.verb_at(y):
                 break
-            if y == start and not k.startswith("ال") and not d.is_fn(k) and not d.trigs(y) and not d.nouns(y) and \
+            if y == start and not k.startswith("ال") and not d.is_fn(k) and not d.trig[y] and not d.nouns(y) and \
                     not d.cues(y) and re.fullmatch("[\u0621-\u064aa-z0-9]{3,}", k):
                 y += 1  # the body's own name
                 if y < b and d.keys[y][:1] == "ل" and not d.keys[y].startswith("لل") and not d.ment_at[y]:
@@ -1108,7 +1096,7 @@ class _Extractor:
                 continue
             if k[:1] == "ل" and d.ment_at[y]:
                 break  # "لرويترز": the addressee
-            if re.search("(ي|يه|يين|يون|يات)$", _peel_conj(k)) and not d.trigs(y) and not d.ment_at[y] and \
+            if re.search("(ي|يه|يين|يون|يات)$", _peel_conj(k)) and not d.trig[y] and not d.ment_at[y] and \
                     (not d.is_fn(k) or len(_peel_conj(k)) >= 5) and not k.startswith("ال"):
                 y += 1  # an adjective: استخباراتية، وغربية، عسكري
                 n += 1
@@ -1135,7 +1123,7 @@ class _Extractor:
                 x += 1
                 continue
             cand = None
-            hits = d.trigs(x)
+            hits = d.trig[x]
             if x > a and (d.pk[x - 1] in PREPS or d.keys[x - 1] in ("عدم",)) and \
                     any(h.value.cls == "masdar" for h in hits):
                 hits = sorted(hits, key=lambda h: (-(h.j - h.i), h.value.cls != "masdar"))
@@ -1388,7 +1376,7 @@ class _Extractor:
                 if d.lex.is_cue(k, "negation"):
                     x -= 1
                     continue
-            if k.startswith(("ال", "وال")) or _nat(k) or (re.search("(ي|يه|يين|يون)$", k) and not d.trigs(x) and
+            if k.startswith(("ال", "وال")) or _nat(k) or (re.search("(ي|يه|يين|يون)$", k) and not d.trig[x] and
                                                           not d.is_fn(k)):
                 x -= 1
                 steps += 1
@@ -1428,7 +1416,7 @@ class _Extractor:
         if not k.startswith("ل") or len(k) < 4 or d.ment_at[x] or d.covered[x] is not None or d.classes_at(x) or \
                 _nat(k):
             return False
-        return any(h.value.cls == "masdar" for h in d.trigs(x)) or k.startswith("لل") is False and not d.is_fn(k) and \
+        return any(h.value.cls == "masdar" for h in d.trig[x]) or k.startswith("لل") is False and not d.is_fn(k) and \
             k[1:2] in ("ت", "ا", "م") and len(k) > 4
 
     def _explicit_subject(self, c: Cand) -> NP | None:
@@ -1922,7 +1910,7 @@ class _Extractor:
             for z in range(start + 1, min(b, start + 16)):
                 if d.toks[z].text in COMMA:
                     if z + 1 < b and (d.is_comp(z + 1) or d.keys[z + 1] in ("الي", "عن", "علي", "ب") or
-                                      (d.keys[z + 1][:1] == "ب" and d.trigs(z + 1))):
+                                      (d.keys[z + 1][:1] == "ب" and d.trig[z + 1])):
                         start = z + 1
                     break
         lo = start
@@ -1945,7 +1933,7 @@ class _Extractor:
                 lo = x + 1 if (d.is_comp(x) or tx == ":") else x
                 comp = True
                 break
-            if (x >= start and d.trigs(x) and not d.ment_at[x]) or x - start > 9:
+            if (x >= start and d.trig[x] and not d.ment_at[x]) or x - start > 9:
                 break
         hi = b
         if not comp:
@@ -1964,7 +1952,7 @@ class _Extractor:
         for x in range(lo, hi):
             if d.toks[x].text in COMMA and x + 1 < hi:
                 k = d.keys[x + 1]
-                if k[:1] == "ل" and any(h.value.cls == "present" and "ل" in h.prefix for h in d.trigs(x + 1)):
+                if k[:1] == "ل" and any(h.value.cls == "present" and "ل" in h.prefix for h in d.trig[x + 1]):
                     hi = x
                     break
         if c.trig.has("wish"):
@@ -2162,11 +2150,11 @@ class _Extractor:
         if rel and ((c.type == "OTHER" and c.subtype == "disaster") or c.nominal):
             return True
         if c.nominal and not c.trig.has("bare") and not c.trig.has("casualtynoun") and i > self.a and \
-                not c.hit.prefix and self._content_word(i - 1) and not d.trigs(i - 1) and \
+                not c.hit.prefix and self._content_word(i - 1) and not d.trig[i - 1] and \
                 not d.cues(i - 1) and not self._inchoative(i):
             return True
         if c.nominal and i > self.a and re.search("[\u064b]", d.toks[i].text) and d.keys[i - 1].startswith("ال") and \
-                not d.trigs(i - 1) and d.time_at[i - 1] is None and not d.cues(i - 1):
+                not d.trig[i - 1] and d.time_at[i - 1] is None and not d.cues(i - 1):
             return True
         if i > self.a and d.keys[i - 1] == "علي":
             for o in self.cands:
@@ -2235,7 +2223,7 @@ class _Extractor:
                 else:
                     y0 = subj.last if subj is not None and subj.i >= j else j
                     for y in range(y0, min(self.b, y0 + 8)):
-                        if d.keys[y][:1] == "ب" and (not d.ment_at[y] or d.trigs(y)) and len(d.keys[y]) > 3 and \
+                        if d.keys[y][:1] == "ب" and (not d.ment_at[y] or d.trig[y]) and len(d.keys[y]) > 3 and \
                                 not d.is_comp(y) and \
                                 not d.keys[y].startswith("بين"):
                             obj = self._clause_text(y, d.toks[y].start + _prefix_cut(d.toks[y].text, "ب"))
@@ -2529,7 +2517,7 @@ class _Extractor:
                 return self._object_text(n.i, n.start)
         best_x = None
         for x in range(c.i - 1, max(self.a, c.i - 9) - 1, -1):
-            if d.is_punct(x) or d.verb_at(x) or (x < c.i - 1 and d.trigs(x) and "agreement" not in d.classes_at(x)):
+            if d.is_punct(x) or d.verb_at(x) or (x < c.i - 1 and d.trig[x] and "agreement" not in d.classes_at(x)):
                 break
             if "agreement" in d.classes_at(x):
                 best_x = x
@@ -2635,7 +2623,7 @@ class _Extractor:
                 break
             if d.verb_at(y) and not cs:
                 break
-            if d.trigs(y) and not cs and not k.startswith("ال"):
+            if d.trig[y] and not cs and not k.startswith("ال"):
                 break
             if _peel_conj(k)[:1] in ("ت", "ي") and len(k) >= 4 and not cs and not d.ment_at[y] and not _nat(k) and \
                     not d.covered[y]:
@@ -3290,7 +3278,7 @@ class _Extractor:
         for x in range(self.a, self.b - 1):
             if d.pk[x] not in ("خلال", "اثناء", "أثناء") or self._new_clause_between(x, ti):
                 continue
-            for h in d.trigs(x + 1):
+            for h in d.trig[x + 1]:
                 k = d.keys[x + 1]
                 if h.value.cls != "masdar" or h.value.trigger.type not in ("MEET", "VISIT"):
                     continue
