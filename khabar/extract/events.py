@@ -318,6 +318,9 @@ class _Doc:
         self.trig: list[list[Hit]] = [lex.triggers_at(keys, i) for i in range(self.n)]
         self.cue_hits: list[list[Hit]] = [lex.cues_at(keys, i) for i in range(self.n)]
         self.cmap: list[dict[str, Hit]] = [_cue_map(hits) if hits else _NO_CUES for hits in self.cue_hits]
+        # whether each token reads as a verb form of a trigger (past, present, passive); is punctuation
+        self.verb: list[bool] = [any(h.value.cls in ("past", "present", "passive") for h in hits) for hits in self.trig]
+        self.punct: list[bool] = [_is_punct(t.text) for t in self.toks]
 
     def mentions_between(self, start: int, end: int) -> list[Mention]:
         """Mentions starting in [start, end), in text order."""
@@ -330,10 +333,6 @@ class _Doc:
         if i < 0 or i >= self.n or pos >= self.toks[i].end:
             return None
         return i
-
-    def verb_at(self, i: int) -> bool:
-        """Token ``i`` reads as a verb form of a trigger (past, present, passive)."""
-        return any(h.value.cls in ("past", "present", "passive") for h in self.trig[i])
 
     def nouns(self, i: int) -> list[Hit]:
         h = self._nouns.get(i)
@@ -378,9 +377,6 @@ class _Doc:
 
     def is_comp(self, i: int) -> bool:
         return "comp" in self.cmap[i] and self.toks[i].text != ":"
-
-    def is_punct(self, i: int) -> bool:
-        return _is_punct(self.toks[i].text)
 
     def is_fn(self, k: str) -> bool:
         return self.glex.is_function(k)
@@ -737,7 +733,7 @@ class _Extractor:
                 x += 1  # "في مدينة إدلب": the classifier is part of the place
                 gap = 0
                 continue
-            if np_ is not None and np_.kind == "X" and d.verb_at(x) and not d.ment_at[x]:
+            if np_ is not None and np_.kind == "X" and d.verb[x] and not d.ment_at[x]:
                 np_ = None  # "أنه قصف": a verb, not the noun قصف
             if np_ is not None and np_.kind == "P" and out and out[-1].j == x and k[:1] != "و" and not pending:
                 out[-1].j = np_.j  # a modifier of the phrase before (تركيا المجاورة، الولايات العشر المنكوبة)
@@ -759,7 +755,7 @@ class _Extractor:
                 pending, gap = "", 0
                 x = np_.j
                 continue
-            if tok.text in COMMA or d.is_punct(x):
+            if tok.text in COMMA or d.punct[x]:
                 pending = ""
             elif pending:
                 gap += 1
@@ -803,10 +799,10 @@ class _Extractor:
         if pk is not None:
             cut = _prefix_cut(tok.text, pk) if pk else 0
             prep = _prep_of_prefix(pk)
-            if not pk and x > 0 and not d.is_punct(x - 1) and not d.is_comp(x - 1) and (
+            if not pk and x > 0 and not d.punct[x - 1] and not d.is_comp(x - 1) and (
                     d.keys[x - 1] in _CONSTRUCT_HEADS or d.pk[x - 1] in _CONSTRUCT_HEADS or
                     d.classes_at(x - 1) or
-                    (d.trig[x - 1] and not d.verb_at(x - 1))):
+                    (d.trig[x - 1] and not d.verb[x - 1])):
                 prep = "gen"  # "وقوف بلاده", "قوات بلاده": a genitive, not a subject
             return NP(x, x + 1, "P", prep=prep, start=tok.start + cut, end=tok.end,
                       classes=frozenset({"agent"}), homeland=True)
@@ -882,11 +878,11 @@ class _Extractor:
             return None
         if k.startswith(("ال", "وال", "بال", "لل", "ولل", "فال", "وبال")) and len(kk) > 4 and \
                 not (d.is_fn(k) and kk in _DEF_STOP | _NOT_NOUN) \
-                and not d.trig[x] and "comp" not in cm and kk not in _DEF_STOP and not d.is_punct(x):
+                and not d.trig[x] and "comp" not in cm and kk not in _DEF_STOP and not d.punct[x]:
             y = x + 1
             while y < b and y - x < 4:
                 ky = d.keys[y]
-                if d.time_at[y] is not None or d.is_punct(y) or ky in _DEF_STOP or d.is_fn(ky):
+                if d.time_at[y] is not None or d.punct[y] or ky in _DEF_STOP or d.is_fn(ky):
                     break
                 if not (ky.startswith("ال") or _nat(ky)) or d.trig[y]:
                     break
@@ -904,7 +900,7 @@ class _Extractor:
         k = d.keys[x]
         if _peel_conj(k) in _PREP_NOUNS:
             return False
-        if d.is_punct(x) or d.is_fn(k) or _peel_conj(k) in PREPS or d.time_at[x] is not None or d.trig[x] or \
+        if d.punct[x] or d.is_fn(k) or _peel_conj(k) in PREPS or d.time_at[x] is not None or d.trig[x] or \
                 d.cues(x) or d.ment_at[x] or d.covered[x] is not None or d.qty_at[x] is not None:
             return False
         return bool(re.search("[\u0621-\u064a]", k)) and not k.startswith("ال") and _peel_conj(k)[:1] not in ("ي", "ت") \
@@ -938,7 +934,7 @@ class _Extractor:
                 if y + 1 < b and d.ment_at[y + 1] and d.ment_at[y + 1][0][0].type == "PERSON":
                     return d.ment_at[y + 1][0][0], d.ment_at[y + 1][0][1]
                 return None
-            if d.is_punct(y) or d.time_at[y] is not None or d.is_comp(y) or d.verb_at(y):
+            if d.punct[y] or d.time_at[y] is not None or d.is_comp(y) or d.verb[y]:
                 return None
             if d.ment_at[y]:
                 y = max(y + 1, d.ment_at[y][0][1])
@@ -946,7 +942,7 @@ class _Extractor:
             name = self._name_run(y, b)
             if name is not None and complement and d.keys[y] not in d.glex.given:
                 z = name[1]
-                if not (z >= b or d.is_comp(z) or d.is_punct(z) or d.time_at[z] is not None or d.verb_at(z) or
+                if not (z >= b or d.is_comp(z) or d.punct[z] or d.time_at[z] is not None or d.verb[z] or
                         d.lex.is_cue(d.keys[z], "skip") or d.keys[z] in ("في",) or d.cue(z, "contrast")):
                     name = None
             if name is not None:
@@ -957,7 +953,7 @@ class _Extractor:
                     complement = True
                 y += 1
                 continue
-            if not d.is_fn(k) and not d.verb_at(y) and not d.trig[y] and re.search("[\u0621-\u064a]", k):
+            if not d.is_fn(k) and not d.verb[y] and not d.trig[y] and re.search("[\u0621-\u064a]", k):
                 complement = True
                 y += 1  # a complement's own words (زعيم حزب …، بمركز تحليل الاستراتيجيات …)
                 continue
@@ -1011,7 +1007,7 @@ class _Extractor:
         z = y
         while z < b and z - y < 4:
             k = d.keys[z]
-            if d.is_punct(z) or d.time_at[z] is not None or d.ment_at[z] or d.covered[z] is not None or \
+            if d.punct[z] or d.time_at[z] is not None or d.ment_at[z] or d.covered[z] is not None or \
                     d.is_fn(k) or d.trig[z] or d.nouns(z) or _nat(k) or d.lex.is_cue(k, "skip") or \
                     d.cue(z, "comp") or not re.search("[\u0621-\u064a]", k) or len(k) < 2 or \
                     re.search("(ها|هم|هما)$", k):
@@ -1041,7 +1037,7 @@ class _Extractor:
         start = y
         while y < b and y - start < 7:
             k = d.keys[y]
-            if d.is_punct(y) or d.time_at[y] is not None or d.is_comp(y) or d.verb_at(y):
+            if d.punct[y] or d.time_at[y] is not None or d.is_comp(y) or d.verb[y]:
                 break
             if y == start and not k.startswith("ال") and not d.is_fn(k) and not d.trig[y] and not d.nouns(y) and \
                     not d.cues(y) and re.fullmatch("[\u0621-\u064aa-z0-9]{3,}", k):
@@ -1070,9 +1066,9 @@ class _Extractor:
         while y < b and n < 8:
             k = d.keys[y]
             t = d.toks[y].text
-            if t in COMMA or d.is_punct(y) or k in stop_keys or d.time_at[y] is not None:
+            if t in COMMA or d.punct[y] or k in stop_keys or d.time_at[y] is not None:
                 break
-            if d.verb_at(y) and not _nat(k):
+            if d.verb[y] and not _nat(k):
                 break
             if k == "من" and y + 1 < b and (d.cue(y + 1, "anon_head") or d.cue(y + 1, "reports_head")):
                 y += 2
@@ -1149,15 +1145,15 @@ class _Extractor:
         for x in range(j, min(self.b, j + after)):
             if x in self.bounds or d.is_comp(x) or self._relative_at(x):
                 break
-            if x > j and d.verb_at(x) and not d.classes_at(x):
+            if x > j and d.verb[x] and not d.classes_at(x):
                 break
             for c in d.classes_at(x):
                 out.append((x - j, c))
         if not only_after:
             for x in range(i - 1, max(self.a, i - before) - 1, -1):
-                if x + 1 in self.bounds or d.is_comp(x) or (d.is_punct(x) and d.toks[x].text not in COMMA):
+                if x + 1 in self.bounds or d.is_comp(x) or (d.punct[x] and d.toks[x].text not in COMMA):
                     break
-                if d.verb_at(x) and not d.classes_at(x):
+                if d.verb[x] and not d.classes_at(x):
                     break
                 for c in d.classes_at(x):
                     out.append((i - x + 0.5, c))
@@ -1185,7 +1181,7 @@ class _Extractor:
                 if nk == t.prep or (t.prep in ("ب", "ل") and nk.startswith(t.prep) and len(nk) > 2):
                     ok = True
                     break
-                if d.is_punct(y) or d.is_comp(y):
+                if d.punct[y] or d.is_comp(y):
                     break
             if not ok:
                 return None
@@ -1359,7 +1355,7 @@ class _Extractor:
             if t in ("“", "”", "\"", "«", "»"):
                 x -= 1
                 continue
-            if d.is_punct(x):
+            if d.punct[x]:
                 return None
             np_ = self._np_covering(x)
             if np_ is not None and crossed and not (np_.kind == "M" and np_.mention is not None and
@@ -1398,7 +1394,7 @@ class _Extractor:
                 break
             if any(d.is_comp(x) or self._relative_at(x) for x in range(j, np_.i)):
                 break
-            if any(d.verb_at(x) and not d.classes_at(x) and not d.ment_at[x] for x in range(j + 1, np_.i)):
+            if any(d.verb[x] and not d.classes_at(x) and not d.ment_at[x] for x in range(j + 1, np_.i)):
                 break
             if any(self._purpose_at(x) or d.pk[x] == "مقابل" for x in range(j + 1, np_.i + 1)):
                 break
@@ -1870,7 +1866,7 @@ class _Extractor:
         # a chain: "… من Y" / "… عن Y"
         z = np_.j
         while z < min(b, np_.j + 6):
-            if d.toks[z].text in COMMA or d.is_punct(z) and d.toks[z].text not in "«»\"“”":
+            if d.toks[z].text in COMMA or d.punct[z] and d.toks[z].text not in "«»\"“”":
                 break
             if d.keys[z] in ("عن", "من", "نقلا"):
                 for cand in self.nps:
@@ -1889,7 +1885,7 @@ class _Extractor:
         d = self.d
         before = [t for t in self.bounds if t <= x]
         lo = max(before) if before else self.a
-        opening = all(d.is_punct(t) or d.pk[t] in PREPS or d.time_at[t] is not None
+        opening = all(d.punct[t] or d.pk[t] in PREPS or d.time_at[t] is not None
                       or self._np_covering(t) is not None and self._np_covering(t).prep
                       for t in range(self.a, x))
         if opening:
@@ -2111,7 +2107,7 @@ class _Extractor:
         for x in range(i - 1, max(self.a, i - 6) - 1, -1):
             if d.cue(x, "undergo") is not None:
                 return x
-            if d.is_punct(x) or d.is_comp(x) or x in self.bounds:
+            if d.punct[x] or d.is_comp(x) or x in self.bounds:
                 return None
         return None
 
@@ -2517,7 +2513,7 @@ class _Extractor:
                 return self._object_text(n.i, n.start)
         best_x = None
         for x in range(c.i - 1, max(self.a, c.i - 9) - 1, -1):
-            if d.is_punct(x) or d.verb_at(x) or (x < c.i - 1 and d.trig[x] and "agreement" not in d.classes_at(x)):
+            if d.punct[x] or d.verb[x] or (x < c.i - 1 and d.trig[x] and "agreement" not in d.classes_at(x)):
                 break
             if "agreement" in d.classes_at(x):
                 best_x = x
@@ -2528,7 +2524,7 @@ class _Extractor:
                 pk = pk.removesuffix("ال")
                 start = d.toks[x].start + _prefix_cut(d.toks[x].text, pk)
                 end = c.i
-                while end > x + 1 and (self._relative_at(end - 1) or d.is_punct(end - 1)):
+                while end > x + 1 and (self._relative_at(end - 1) or d.punct[end - 1]):
                     end -= 1
                 return _clean(d.text[start:d.toks[end - 1].end])
         return None
@@ -2605,7 +2601,7 @@ class _Extractor:
             if self._hyphen_join(y):
                 y += 2  # "إف-16": one name
                 continue
-            if d.is_punct(y) or d.time_at[y] is not None or y in self.bounds or d.is_comp(y) or \
+            if d.punct[y] or d.time_at[y] is not None or y in self.bounds or d.is_comp(y) or \
                     self._relative_at(y):
                 break
             cs = d.classes_at(y)
@@ -2621,7 +2617,7 @@ class _Extractor:
                 break
             if k in PREPS or k in ("مقابل",) or _peel_conj(k) in ("مقابل",):
                 break
-            if d.verb_at(y) and not cs:
+            if d.verb[y] and not cs:
                 break
             if d.trig[y] and not cs and not k.startswith("ال"):
                 break
@@ -2724,7 +2720,7 @@ class _Extractor:
             if left is not None and left.kind in ("X", "Q", "P"):
                 cand = left
         if cand is None:
-            if j < self.b and not d.is_punct(j) and d.keys[j] not in PREPS and d.time_at[j] is None and \
+            if j < self.b and not d.punct[j] and d.keys[j] not in PREPS and d.time_at[j] is None and \
                     not d.ment_at[j]:
                 return self._phrase_text(j, d.toks[j].start, limit=4)
             return None
@@ -2737,10 +2733,10 @@ class _Extractor:
         y = i + 1
         while y < self.b and y - i < limit:
             k = d.keys[y]
-            if d.is_punct(y) or k in PREPS or d.is_comp(y) or d.time_at[y] is not None or y in self.bounds or \
+            if d.punct[y] or k in PREPS or d.is_comp(y) or d.time_at[y] is not None or y in self.bounds or \
                     self._relative_at(y):
                 break
-            if d.verb_at(y) and not k.startswith("ال"):
+            if d.verb[y] and not k.startswith("ال"):
                 break
             if k[:1] == "و" and not (k.startswith("وال") or _nat(k)) and not d.classes_at(y) and \
                     not d.qty_at[y]:
@@ -3302,7 +3298,7 @@ class _Extractor:
         for t in range(lo, hi):
             if d.toks[t].text in COMMA and t + 1 < hi:
                 k = d.keys[t + 1]
-                if k[:1] == "و" and (_peel_conj(k) in _COPULAS or d.verb_at(t + 1)):
+                if k[:1] == "و" and (_peel_conj(k) in _COPULAS or d.verb[t + 1]):
                     return True
         return False
 
@@ -3325,7 +3321,7 @@ class _Extractor:
             if d.is_comp(x) or x in self.bounds:
                 return content > 0
             k = d.pk[x]
-            if d.is_punct(x) or any(n.i <= x < n.j for n in self.nps):
+            if d.punct[x] or any(n.i <= x < n.j for n in self.nps):
                 return False
             if not (d.is_fn(k) and len(k) <= 4) and k not in ("قد", "لم", "لن", "لا", "ما", "كان", "كانت", "سوف",
                                                               "ايضا", "بالفعل", "مؤخرا"):
