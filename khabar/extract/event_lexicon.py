@@ -413,6 +413,17 @@ class EventLexicon:
                 out.append((rest, cat, p))
         return tuple(out)
 
+    def triggers_all(self, keys: list[str]) -> list[list[Hit]]:
+        """``triggers_at`` of every token, in one pass (most tokens start no trigger form: their
+        empty candidate lists are read here without a call each)."""
+        get = self._trig_cands.get
+        return [[] if get(k) == () else self.triggers_at(keys, i) for i, k in enumerate(keys)]
+
+    def cues_all(self, keys: list[str]) -> list[list[Hit]]:
+        """``cues_at`` of every token, in one pass (as ``triggers_all``)."""
+        get = self._cue_cands.get
+        return [[] if get(k) == () else self.cues_at(keys, i) for i, k in enumerate(keys)]
+
     def is_cue(self, k: str, cat: str) -> bool:
         words = self.cue_words.get(cat, ())
         if k in words:

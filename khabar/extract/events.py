@@ -315,8 +315,8 @@ class _Doc:
         # the trigger and cue hits at every token, and per token cue category -> its first (longest)
         # hit: the extractor asks for nearly every token's, several times each
         lex, keys = self.lex, self.keys
-        self.trig: list[list[Hit]] = [lex.triggers_at(keys, i) for i in range(self.n)]
-        self.cue_hits: list[list[Hit]] = [lex.cues_at(keys, i) for i in range(self.n)]
+        self.trig: list[list[Hit]] = lex.triggers_all(keys)
+        self.cue_hits: list[list[Hit]] = lex.cues_all(keys)
         self.cmap: list[dict[str, Hit]] = [_cue_map(hits) if hits else _NO_CUES for hits in self.cue_hits]
         # whether each token reads as a verb form of a trigger (past, present, passive); is punctuation
         self.verb: list[bool] = [any(h.value.cls in ("past", "present", "passive") for h in hits) for hits in self.trig]
