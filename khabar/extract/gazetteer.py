@@ -27,7 +27,8 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from collections.abc import Sequence
+from typing import Any
+from collections.abc import Callable, Sequence
 
 from ..model import Mention, Token
 from ..text import bases, key, tokenize
@@ -105,6 +106,22 @@ def _words(name: str) -> set[str]:
     return out
 
 
+class _PerKey(dict):
+    """``make(key)`` per key, made when first asked for; bounded: emptied when full."""
+
+    def __init__(self, make: Callable[[str], Any], limit: int = 1 << 17) -> None:
+        super().__init__()
+        self.make = make
+        self.limit = limit
+
+    def __missing__(self, k: str) -> Any:
+        got = self.make(k)
+        if len(self) >= self.limit:
+            self.clear()
+        self[k] = got
+        return got
+
+
 class Lexicon:
     """Every data file, indexed. Build with :func:`lexicon` (cached)."""
 
@@ -116,9 +133,10 @@ class Lexicon:
         self.nat: dict[str, Entry] = {}
         self.nat_forms: dict[str, list[str]] = {}  # cc -> canonical forms in file order
         self.maxlen = 1
-        self._word_flags: dict[str, tuple[str, ...]] = {}
-        self._function: dict[str, bool] = {}  # is_function, per key
-        self._given_start: dict[str, tuple[str, str] | None] = {}  # given_start, per key
+        # what depends on a word's key alone, per key (the same words come back in every article)
+        self._word_flags = _PerKey(self._flags)
+        self._function = _PerKey(self._is_function)
+        self._given_start = _PerKey(self._first_given)
         self._load()
 
     # -- building ---------------------------------------------------------------------------
@@ -221,48 +239,38 @@ class Lexicon:
     # -- lookup ---------------------------------------------------------------------------------
 
     def is_function(self, k: str) -> bool:
-        """A function word, behind a proclitic at most (cached per key; bounded: emptied when full)."""
-        got = self._function.get(k)
-        if got is None:
-            got = k in self.function_words or any(p and b in self.function_words for p, b in _peel(k))
-            if len(self._function) >= 1 << 17:
-                self._function.clear()
-            self._function[k] = got
-        return got
+        """A function word, behind a proclitic at most (cached per key)."""
+        return self._function[k]
+
+    def _is_function(self, k: str) -> bool:
+        return k in self.function_words or any(p and b in self.function_words for p, b in _peel(k))
 
     def given_start(self, k: str) -> tuple[str, str] | None:
         """The first reading ``(proclitics, base)`` of a word key whose base is an unambiguous given
         name and whose proclitics hold no ك (a name can start there: وفلاديمير); cached per key."""
-        got = self._given_start.get(k, False)
-        if got is False:
-            got = None
-            for p, b in _peel(k):
-                g = self.given.get(b)
-                if g is not None and not g[1] and "ك" not in p:
-                    got = (p, b)
-                    break
-            if len(self._given_start) >= 1 << 17:
-                self._given_start.clear()
-            self._given_start[k] = got
-        return got
+        return self._given_start[k]
+
+    def _first_given(self, k: str) -> tuple[str, str] | None:
+        for p, b in _peel(k):
+            g = self.given.get(b)
+            if g is not None and not g[1] and "ك" not in p:
+                return p, b
+        return None
 
     def word_flags(self, k: str) -> tuple[str, ...]:
         """The flags of the CRF's lexicon features that depend on a word's key alone: ``fw`` (a
         function word) and ``given`` / ``given:amb`` (a given name, behind a proclitic at most);
-        cached per key (bounded: emptied when full)."""
-        got = self._word_flags.get(k)
-        if got is None:
-            flags = ["fw"] if self.is_function(k) else []
-            for _, b in _peel(k):
-                g = self.given.get(b)
-                if g is not None:
-                    flags.append("given" if not g[1] else "given:amb")
-                    break
-            got = tuple(flags)
-            if len(self._word_flags) >= 1 << 17:
-                self._word_flags.clear()
-            self._word_flags[k] = got
-        return got
+        cached per key."""
+        return self._word_flags[k]
+
+    def _flags(self, k: str) -> tuple[str, ...]:
+        flags = ["fw"] if self.is_function(k) else []
+        for _, b in _peel(k):
+            g = self.given.get(b)
+            if g is not None:
+                flags.append("given" if not g[1] else "given:amb")
+                break
+        return tuple(flags)
 
     def lookup(self, name: str, types: Sequence[str] | None = None) -> Entry | None:
         """The entry whose form is exactly ``name`` (proclitics peeled), preferring ``types``."""
